@@ -40,6 +40,7 @@ import numpy as np
 import SimpleITK as sitk
 
 __all__ = [
+    "PET_LESION_MM",
     "REGISTRY",
     "Dataset",
     "chest_radiograph",
@@ -55,6 +56,7 @@ __all__ = [
     "mr_shoulder",
     "mr_t2_small",
     "path",
+    "pet_phantom",
     "ultrasound",
     "verify",
 ]
@@ -267,21 +269,16 @@ def mr_t2_small() -> sitk.Image:
 
 
 def _radiograph(name: str) -> sitk.Image:
-    image = _slice_2d(_fresh(name))
-    # The files are MONOCHROME1 (high value = dark). Invert to the usual display convention
-    # where bright means more attenuation, keeping the value range.
-    array = sitk.GetArrayViewFromImage(image)
-    lo, hi = int(array.min()), int(array.max())
-    inverted = sitk.InvertIntensity(sitk.Cast(image, sitk.sitkInt32), maximum=hi + lo)
-    return sitk.Cast(inverted, image.GetPixelID())
+    # The files say MONOCHROME1, yet the values SimpleITK returns already display with bone
+    # bright and lungs dark (tests/test_data.py checks it): no inversion is applied here.
+    return _slice_2d(_fresh(name))
 
 
 def chest_radiograph() -> sitk.Image:
     """Posterior-anterior chest radiograph (computed radiography), detector units.
 
     1841 x 1955 pixels (x, y). The file records no pixel spacing, so the spacing is
-    SimpleITK's default of 1 (unit: pixels, not mm). Inverted from MONOCHROME1 so that bone
-    is bright. Source: pydicom-data ``RG1_UNCR.dcm``; MIT licence.
+    SimpleITK's default of 1 (unit: pixels, not mm). Bone is bright, lungs dark. Source: pydicom-data ``RG1_UNCR.dcm``; MIT licence.
 
     Examples
     --------
@@ -294,8 +291,8 @@ def chest_radiograph() -> sitk.Image:
 def leg_radiograph() -> sitk.Image:
     """Radiograph of the distal tibia (non-ossifying fibroma), detector units.
 
-    1760 x 1760 pixels (x, y); no pixel spacing recorded (spacing 1, unit: pixels). Inverted
-    from MONOCHROME1 so that bone is bright. Source: pydicom-data ``RG3_UNCR.dcm``; MIT.
+    1760 x 1760 pixels (x, y); no pixel spacing recorded (spacing 1, unit: pixels). Bone is
+    bright. Source: pydicom-data ``RG3_UNCR.dcm``; MIT.
 
     Examples
     --------
@@ -431,6 +428,59 @@ def ct_phantom(
     return image
 
 
+PET_LESION_MM = (30.0, -10.0, 0.0)
+"""World position (x, y, z) in mm of the hot lesion in :func:`pet_phantom`."""
+
+
+def pet_phantom(
+    *,
+    size: tuple[int, int, int] = (40, 40, 20),
+    spacing: tuple[float, float, float] = (4.0, 4.0, 4.0),
+    origin: tuple[float, float, float] = (-78.0, -78.0, -40.0),
+) -> sitk.Image:
+    """Synthetic PET-like uptake image matching :func:`ct_phantom` in world coordinates.
+
+    Not a real scan. Standardised uptake values (SUV): 0 outside the body, 1 in soft tissue,
+    0.3 in the lungs and a Gaussian hot lesion of peak 8 at `PET_LESION_MM`. It lies on a
+    coarser grid (4 mm) with a different origin than the CT phantom, as PET does in a PET-CT
+    scanner: the two images meet only through world coordinates.
+
+    Parameters
+    ----------
+    size, spacing, origin : tuple
+        Grid in (x, y, z) order; spacing and origin in mm.
+
+    Returns
+    -------
+    SimpleITK.Image
+        float32 image with identity direction.
+
+    Examples
+    --------
+    >>> pet = pet_phantom()
+    >>> index = pet.TransformPhysicalPointToIndex(PET_LESION_MM)
+    >>> round(float(pet[index]), 1)
+    8.0
+    """
+    if len(size) != 3 or len(spacing) != 3 or len(origin) != 3:
+        raise ValueError(f"size, spacing and origin must have 3 components (x, y, z), got {size}, {spacing}, {origin}")
+    if min(size) < 1 or min(spacing) <= 0:
+        raise ValueError(f"size must be >= 1 and spacing > 0, got {size}, {spacing}")
+    axes = (o + s * np.arange(n) for o, s, n in zip(origin[::-1], spacing[::-1], size[::-1], strict=True))
+    z, y, x = np.meshgrid(*axes, indexing="ij")
+    suv = np.zeros(x.shape, dtype=np.float32)
+    suv[(x / 80.0) ** 2 + (y / 60.0) ** 2 <= 1.0] = 1.0
+    for cx in (-35.0, 35.0):
+        suv[((x - cx) / 25.0) ** 2 + (y / 35.0) ** 2 <= 1.0] = 0.3
+    lx, ly, lz = PET_LESION_MM
+    blob = np.exp(-((x - lx) ** 2 + (y - ly) ** 2 + (z - lz) ** 2) / (2 * 6.0**2))
+    suv = np.maximum(suv, 8.0 * blob).astype(np.float32)
+    image = sitk.GetImageFromArray(suv)
+    image.SetSpacing(spacing)
+    image.SetOrigin(origin)
+    return image
+
+
 _LOADERS: dict[str, Callable[[], sitk.Image]] = {
     "ct_head": ct_head,
     "ct_small": ct_small,
@@ -447,7 +497,7 @@ _LOADERS: dict[str, Callable[[], sitk.Image]] = {
 
 
 def load(name: str) -> sitk.Image:
-    """Load a registered dataset by name (``"ct_phantom"`` included).
+    """Load a registered dataset by name (the synthetic ``"ct_phantom"``/``"pet_phantom"`` too).
 
     Examples
     --------
@@ -456,5 +506,7 @@ def load(name: str) -> sitk.Image:
     """
     if name == "ct_phantom":
         return ct_phantom()
+    if name == "pet_phantom":
+        return pet_phantom()
     path(name)  # raises a KeyError naming the valid datasets
     return _LOADERS[name]()

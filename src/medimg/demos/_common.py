@@ -1,0 +1,74 @@
+"""Small pieces shared by several demos: interpolators, the demo image, a zoom window."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import SimpleITK as sitk
+
+from medimg import data
+
+__all__ = ["INTERPOLATORS", "INTERPOLATOR_LABELS", "ct_head_air", "interpolator", "zoom_box"]
+
+#: Interpolator names used by the demos -> SimpleITK constants.
+INTERPOLATORS = {
+    "nearest": sitk.sitkNearestNeighbor,
+    "linear": sitk.sitkLinear,
+    "bspline": sitk.sitkBSpline,
+}
+#: How the interpolators are named on screen.
+INTERPOLATOR_LABELS = {"nearest": "nearest neighbour", "linear": "linear", "bspline": "cubic B-spline"}
+
+#: Soft-tissue display window (W 400, L 40) in HU, as (vmin, vmax).
+SOFT_TISSUE = (-160.0, 240.0)
+
+
+def interpolator(name: str) -> int:
+    """SimpleITK interpolator constant for ``"nearest"``, ``"linear"`` or ``"bspline"``."""
+    try:
+        return INTERPOLATORS[name]
+    except KeyError:
+        raise ValueError(
+            f"interpolator must be one of {sorted(INTERPOLATORS)}, got {name!r}"
+        ) from None
+
+
+@functools.cache
+def ct_head_air() -> sitk.Image:
+    """The head CT of `medimg.data.ct_head` with its padding set to air.
+
+    Outside the reconstruction circle the scanner stores -3024 HU, a code rather than a
+    measurement; here those pixels are set to air (-1024 HU) so that statistics such as the
+    intensity range and the signal power describe the patient. Values in HU, 512 x 512,
+    0.4785 mm, float32, same geometry as the file.
+    """
+    image = sitk.Cast(data.ct_head(), sitk.sitkFloat32)
+    return sitk.Threshold(image, lower=-1024.0, upper=1.0e9, outsideValue=-1024.0)
+
+
+def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) -> tuple:
+    """A square zoom window inside a 2D image, in mm.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        2D image with an axis-aligned direction.
+    fraction : float
+        Side of the window as a fraction of the field of view along x.
+    centre : (float, float)
+        Centre of the window as fractions of the field of view, (x, y) order.
+
+    Returns
+    -------
+    ((x0, x1), (y0, y1)) : tuple
+        Window limits in mm, increasing.
+    """
+    size = np.array(image.GetSize(), dtype=float)
+    first = np.array(image.TransformContinuousIndexToPhysicalPoint((-0.5, -0.5)))
+    last = np.array(image.TransformContinuousIndexToPhysicalPoint(tuple(size - 0.5)))
+    low, high = np.minimum(first, last), np.maximum(first, last)
+    fov = high - low
+    side = fraction * fov[0]
+    cx, cy = low + np.asarray(centre) * fov
+    return ((float(cx - side / 2), float(cx + side / 2)), (float(cy - side / 2), float(cy + side / 2)))

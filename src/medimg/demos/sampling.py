@@ -1,0 +1,223 @@
+"""Demo: sampling a signal and an image at a coarser spacing, and aliasing.
+
+A 1D signal made of two sines (0.1 and 0.5 cycles/mm) and the head CT are sampled every
+``factor``-th pixel of the CT's grid (0.4785 mm), i.e. at a spacing of ``factor x 0.4785`` mm.
+Once the spacing exceeds half the period of the fast sine (Nyquist: ``f_max < 1 / (2 dx)``),
+the samples describe a slower sine that is not in the signal: aliasing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import SimpleITK as sitk
+from matplotlib.figure import Figure
+
+from medimg import data
+from medimg.demos._static import Sweep, render_frames, sweep_html
+from medimg.display import imshow_mm
+
+__all__ = ["SamplingResult", "compute", "draw", "signal", "static_html", "widget"]
+
+#: Frequencies (cycles/mm) and amplitudes of the 1D test signal.
+FREQUENCIES = (0.1, 0.5)
+AMPLITUDES = (1.0, 0.5)
+#: Length of the 1D signal in mm.
+LENGTH = 30.0
+
+
+def signal(x: np.ndarray) -> np.ndarray:
+    """The continuous 1D test signal at positions ``x`` (mm): a sum of two sines."""
+    x = np.asarray(x, dtype=float)
+    return sum(a * np.sin(2 * np.pi * f * x) for f, a in zip(FREQUENCIES, AMPLITUDES, strict=True))
+
+
+@dataclass(frozen=True)
+class SamplingResult:
+    """What `compute` returns.
+
+    Attributes
+    ----------
+    factor : int
+        Keep every ``factor``-th sample.
+    spacing : float
+        New sample spacing in mm (x axis of the image).
+    nyquist : float
+        Nyquist frequency ``1 / (2 spacing)`` in cycles/mm.
+    aliased : bool
+        True if the fastest frequency of the 1D signal is above the Nyquist frequency.
+    x_fine, signal_fine : ndarray
+        The continuous signal (finely sampled), positions in mm.
+    x_samples, samples : ndarray
+        The sample positions (mm) and values.
+    reconstruction : ndarray
+        Band-limited (sinc) reconstruction from the samples, at ``x_fine``.
+    image : SimpleITK.Image
+        The image sampled every ``factor``-th pixel along x and y; spacing multiplied by
+        ``factor``, origin unchanged (first sample kept).
+    """
+
+    factor: int
+    spacing: float
+    nyquist: float
+    aliased: bool
+    x_fine: np.ndarray
+    signal_fine: np.ndarray
+    x_samples: np.ndarray
+    samples: np.ndarray
+    reconstruction: np.ndarray
+    image: sitk.Image
+
+
+def compute(image: sitk.Image, *, factor: int) -> SamplingResult:
+    """Sample the 1D signal and a 2D image every ``factor``-th pixel of the image grid.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        2D image; its x spacing (mm) is the base spacing of the 1D signal too.
+    factor : int
+        Sampling factor, >= 1 (1 keeps every pixel).
+
+    Returns
+    -------
+    SamplingResult
+
+    Examples
+    --------
+    >>> from medimg import data
+    >>> result = compute(data.ct_head(), factor=4)
+    >>> result.image.GetSize(), round(result.spacing, 3)
+    ((128, 128), 1.914)
+    >>> result.aliased
+    True
+    """
+    if int(factor) != factor or factor < 1:
+        raise ValueError(f"factor must be an integer >= 1, got {factor}")
+    if image.GetDimension() != 2:
+        raise ValueError(f"image must be 2D, got {image.GetDimension()}D")
+    factor = int(factor)
+    spacing = factor * image.GetSpacing()[0]
+    nyquist = 1.0 / (2.0 * spacing)
+    x_fine = np.linspace(0.0, LENGTH, 1501)
+    x_samples = np.arange(0.0, LENGTH + 1e-9, spacing)
+    samples = signal(x_samples)
+    reconstruction = np.sinc((x_fine[:, None] - x_samples[None, :]) / spacing) @ samples
+    return SamplingResult(
+        factor=factor,
+        spacing=spacing,
+        nyquist=nyquist,
+        aliased=max(FREQUENCIES) > nyquist,
+        x_fine=x_fine,
+        signal_fine=signal(x_fine),
+        x_samples=x_samples,
+        samples=samples,
+        reconstruction=reconstruction,
+        image=image[::factor, ::factor],
+    )
+
+
+def draw(result: SamplingResult, *, window=(-160.0, 240.0)) -> Figure:
+    """Draw the sampled 1D signal and the sampled image side by side.
+
+    Parameters
+    ----------
+    result : SamplingResult
+        From `compute`.
+    window : (float, float)
+        Display range of the image (HU for CT).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.0, 3.6), width_ratios=[1.7, 1])
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+    ax1.plot(result.x_fine, result.signal_fine, color="0.6", lw=1.5, label="signal")
+    ax1.plot(
+        result.x_fine,
+        result.reconstruction,
+        color="tab:orange",
+        ls="--",
+        lw=1.2,
+        label="reconstructed from samples",
+    )
+    ax1.plot(result.x_samples, result.samples, "o", color="tab:blue", ms=4, label="samples")
+    ax1.set_xlim(0, 20)
+    ax1.set_ylim(-2.2, 2.6)
+    ax1.set_xlabel("x (mm)")
+    ax1.set_ylabel("value")
+    state = "aliasing!" if result.aliased else "no aliasing"
+    ax1.set_title(
+        f"Δx = {result.spacing:.2f} mm, Nyquist {result.nyquist:.2f} cycles/mm "
+        f"(signal up to {max(FREQUENCIES)}): {state}",
+        fontsize=9,
+    )
+    ax1.legend(loc="upper right", fontsize=7, ncols=3)
+    size = result.image.GetSize()
+    imshow_mm(
+        result.image,
+        ax=ax2,
+        vmin=window[0],
+        vmax=window[1],
+        title=f"factor {result.factor}: {size[0]} x {size[1]} px",
+    )
+    ax2.title.set_fontsize(9)
+    return fig
+
+
+def _summary(result: SamplingResult) -> str:
+    size = result.image.GetSize()
+    return (
+        f"spacing {result.spacing:.4f} mm, image {size[0]} x {size[1]} px, Nyquist frequency "
+        f"{result.nyquist:.3f} cycles/mm, {'aliasing' if result.aliased else 'no aliasing'}"
+    )
+
+
+SWEEPS = (Sweep("factor", "sampling factor", tuple(range(1, 9)), 1),)
+
+
+def static_html() -> str:
+    """The pre-rendered demo (8 frames, factors 1-8) as self-contained HTML."""
+    image = data.ct_head()
+    frames = render_frames(SWEEPS, lambda factor: draw(compute(image, factor=factor)), dpi=70)
+    return sweep_html(
+        "sampling",
+        SWEEPS,
+        frames,
+        alt="Left: a sum of two sines, its samples as dots and the curve reconstructed from "
+        "them; right: the head CT keeping every n-th pixel.",
+    )
+
+
+def widget(image: sitk.Image | None = None, *, display: bool = True):
+    """Live version: a slider for the sampling factor.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image, optional
+        2D image; `medimg.data.ct_head` if omitted.
+    display : bool
+        Draw figures (False computes only, for tests).
+
+    Returns
+    -------
+    medimg.demos._ui.DemoWidget
+    """
+    import ipywidgets
+
+    from medimg.demos._ui import DemoWidget
+
+    image = data.ct_head() if image is None else image
+    slider = ipywidgets.IntSlider(
+        value=1, min=1, max=12, description="factor", continuous_update=False
+    )
+    return DemoWidget(
+        {"factor": slider},
+        lambda **kw: compute(image, **kw),
+        draw,
+        summary=_summary,
+        display=display,
+    )

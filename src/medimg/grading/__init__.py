@@ -1,0 +1,1 @@
+"""Grading of the course assignments: release generation and the grading command."""

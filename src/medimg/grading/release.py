@@ -1,0 +1,209 @@
+"""Generate the student release ``exercises/`` from the instructor source ``solutions/``.
+
+Run ``python -m medimg.grading.release`` to regenerate every assignment with nbgrader, or
+``python -m medimg.grading.release --check`` to generate into a temporary directory and report
+the files that differ from the committed release (exit status 1 on drift).
+
+Generation is deterministic: nbgrader runs against a throw-away gradebook (so no
+``gradebook.db`` appears in the repository) and every notebook is rewritten in one canonical
+form (no outputs, no execution counts, sorted keys).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["ROOT", "assignments", "diff_trees", "generate", "main", "normalise_notebook"]
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def assignments(root: Path = ROOT) -> list[str]:
+    """Return the names of the assignments in ``root/solutions``, sorted.
+
+    An assignment is a folder ``solutions/<name>/`` holding the notebook ``<name>.ipynb``.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        Repository root.
+
+    Returns
+    -------
+    list of str
+    """
+    source = root / "solutions"
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def normalise_notebook(path: Path) -> None:
+    """Rewrite a notebook in canonical form: no outputs, no execution counts, sorted JSON.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Notebook to rewrite in place.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+    nbformat.validate(notebook)
+    text = nbformat.writes(notebook)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def generate(
+    destination: Path, *, root: Path = ROOT, names: Sequence[str] | None = None
+) -> list[Path]:
+    """Generate the student version of the assignments into ``destination``.
+
+    Parameters
+    ----------
+    destination : pathlib.Path
+        Release directory to fill (``<destination>/<name>/<name>.ipynb``); existing
+        assignment folders there are replaced.
+    root : pathlib.Path
+        Repository root holding ``nbgrader_config.py`` and ``solutions/``.
+    names : sequence of str, optional
+        Assignments to generate; all of them when omitted.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, sorted.
+
+    Raises
+    ------
+    RuntimeError
+        If nbgrader fails on an assignment; the message holds nbgrader's log.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    names = list(assignments(root) if names is None else names)
+    # nbgrader runs alembic from the interpreter's bin directory to set up the gradebook.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    destination = Path(destination).resolve()
+    destination.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="medimg-release-") as scratch:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        config.CourseDirectory.root = str(root)
+        config.CourseDirectory.release_directory = str(destination)
+        config.CourseDirectory.db_url = f"sqlite:///{Path(scratch) / 'gradebook.db'}"
+        coursedir = CourseDirectory(config=config)
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        for name in names:
+            if (destination / name).exists():
+                shutil.rmtree(destination / name)
+            result = api.generate_assignment(name, force=True, create=True)
+            if not result["success"]:
+                log = f"{result.get('log', '')}\n{result.get('error', '')}"
+                raise RuntimeError(f"nbgrader could not generate {name}:\n{log}")
+    written = sorted(p for name in names for p in (destination / name).rglob("*") if p.is_file())
+    for path in written:
+        if path.suffix == ".ipynb":
+            normalise_notebook(path)
+    return written
+
+
+def diff_trees(left: Path, right: Path) -> list[str]:
+    """Return the relative paths of files that differ between two directory trees.
+
+    A file present in only one tree counts as differing.
+
+    Parameters
+    ----------
+    left, right : pathlib.Path
+        Directories to compare.
+
+    Returns
+    -------
+    list of str
+        Sorted relative paths (POSIX style).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+    ...     _ = (Path(a) / "x.txt").write_text("1")
+    ...     _ = (Path(b) / "x.txt").write_text("2")
+    ...     diff_trees(Path(a), Path(b))
+    ['x.txt']
+    """
+
+    def files(base: Path) -> set[str]:
+        if not base.exists():
+            return set()
+        return {p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()}
+
+    left_files, right_files = files(left), files(right)
+    differing = left_files ^ right_files
+    for rel in left_files & right_files:
+        if not filecmp.cmp(left / rel, right / rel, shallow=False):
+            differing.add(rel)
+    return sorted(differing)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 if ``--check`` found drift.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m medimg.grading.release",
+        description="Regenerate exercises/ (the student release) from solutions/ with nbgrader.",
+    )
+    parser.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="repository root (default: %(default)s)"
+    )
+    parser.add_argument("names", nargs="*", help="assignments (default: all in solutions/)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    names = args.names or assignments(root)
+    release = root / "exercises"
+    if not args.check:
+        for path in generate(release, root=root, names=names):
+            print(f"wrote {path.relative_to(root)}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="medimg-release-check-") as tmp:
+        fresh = Path(tmp)
+        generate(fresh, root=root, names=names)
+        differing = [
+            f"{name}/{rel}" for name in names for rel in diff_trees(release / name, fresh / name)
+        ]
+    if differing:
+        print("exercises/ differs from a fresh generation (run `make release`):")
+        for rel in differing:
+            print(f"  exercises/{rel}")
+        return 1
+    print(f"exercises/ is up to date ({len(names)} assignments)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,367 @@
+"""Execute a restored notebook inside a bubblewrap sandbox with resource limits.
+
+The sandbox (``bwrap``) gets its own network, PID, IPC and UTS namespaces; it sees
+read-only copies of ``/usr`` (and the ``/lib``, ``/bin`` links), the Python
+installation, the virtual environment and the ``medimg`` sources, a process view of
+its own, and two small private tmpfs directories (``/tmp`` and the working
+directory). Nothing else of the host exists inside: not the course directory, the
+gradebook, ``solutions/``, other students' submissions, nor the instructor's home.
+
+The notebook goes in through an inherited file descriptor and the executed notebook
+comes back through another one, opened by the grading process on a file the sandbox
+cannot see. When the grader runs as root the sandboxed processes run under an
+unprivileged user id with no capabilities, so that ``RLIMIT_NPROC`` applies.
+
+Limits: ``RLIMIT_AS`` (memory), ``RLIMIT_CPU``, ``RLIMIT_NPROC`` (processes and
+threads), ``RLIMIT_FSIZE`` (largest file), ``RLIMIT_CORE`` = 0, plus a wall-clock
+timeout that kills the sandbox (its PID namespace dies with it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import medimg
+
+#: Extra seconds the whole sandbox gets beyond the notebook's own time budget
+#: (interpreter and kernel start-up, writing the result).
+GRACE_S = 15.0
+#: Largest file the sandbox may write and largest result the grader accepts (bytes).
+MAX_FILE_BYTES = 64 * 2**20
+#: Size of each private tmpfs inside the sandbox (bytes).
+TMPFS_BYTES = 256 * 2**20
+#: First unprivileged user id handed to sandboxes when the grader runs as root.
+SANDBOX_UID_BASE = 61000
+SLOT_DIR = Path(tempfile.gettempdir()) / "medimg-grade-slots"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one notebook execution.
+
+    Attributes
+    ----------
+    timeout_s : float
+        Wall-clock seconds for kernel start-up plus all cells.
+    memory_mb : int
+        Address-space limit per process, in MiB.
+    nproc : int
+        Maximum processes plus threads of the sandbox user.
+    max_output_bytes : int
+        Output bytes kept per cell.
+    """
+
+    timeout_s: float = 120.0
+    memory_mb: int = 2048
+    nproc: int = 128
+    max_output_bytes: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {self.timeout_s}")
+        if self.memory_mb < 256:
+            raise ValueError(f"memory limit must be >= 256 MiB, got {self.memory_mb}")
+        if self.nproc < 16:
+            raise ValueError(f"process limit must be >= 16, got {self.nproc}")
+
+
+@dataclass
+class Execution:
+    """What came back from one sandboxed execution.
+
+    Attributes
+    ----------
+    notebook : str or None
+        The executed notebook as JSON text, or None when none came back.
+    returncode : int or None
+        Exit status of the sandbox (negative: killed by that signal).
+    killed : str
+        ``"timeout"`` when the wall clock killed the sandbox, else ``""``.
+    sandboxed : bool
+        False when bubblewrap was unavailable and only rlimits applied.
+    stderr : str
+        Last few kilobytes of the sandbox's standard error.
+    seconds : float
+        Wall-clock duration.
+    """
+
+    notebook: str | None
+    returncode: int | None
+    killed: str = ""
+    sandboxed: bool = True
+    stderr: str = ""
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@functools.cache
+def bwrap_path() -> str | None:
+    """Return the path of a working ``bwrap``, or None."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    probe = subprocess.run(
+        [path, "--unshare-net", "--ro-bind", "/", "/", "--dev", "/dev", "true"],
+        capture_output=True,
+        check=False,
+    )
+    return path if probe.returncode == 0 else None
+
+
+def _read_only_paths() -> list[Path]:
+    """Host paths the sandbox needs to read: system libraries, Python, venv, medimg sources."""
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(medimg.__file__).resolve().parents[1]]
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        paths.append(Path(sysconfig.get_paths()[key]))
+    exe = Path(sys.executable)
+    paths.append(exe.resolve().parent)
+    for etc in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "mime.types"):
+        paths.append(Path("/etc") / etc)
+    unique: list[Path] = []
+    for path in sorted({p.resolve() if p.exists() else p for p in paths if p.exists()}):
+        if str(path).startswith("/usr/") or path == Path("/usr"):
+            continue
+        if any(path.is_relative_to(u) for u in unique):
+            continue
+        unique.append(path)
+    return unique
+
+
+def _dirs_for(path: Path, made: set[Path]) -> list[str]:
+    """``--dir`` arguments creating the parents of ``path`` with mode 0755."""
+    args: list[str] = []
+    for parent in reversed(path.parents):
+        if parent == Path("/") or parent in made:
+            continue
+        made.add(parent)
+        args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bwrap_command(bwrap: str, argv: list[str], *, uid: int | None) -> list[str]:
+    """Build the ``bwrap`` command line that runs ``argv`` in the sandbox."""
+    cmd = [
+        bwrap,
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        host = Path("/") / name
+        if host.is_symlink():
+            cmd += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            cmd += ["--ro-bind", str(host), str(host)]
+    made: set[Path] = set()
+    for path in _read_only_paths():
+        cmd += _dirs_for(path, made)
+        cmd += ["--ro-bind", str(path), str(path)]
+    home = "/home/student"
+    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    cmd += ["--perms", "0755", "--dir", "/home"]
+    cmd += ["--perms", "0777", "--size", str(TMPFS_BYTES), "--tmpfs", home, "--chdir", home]
+    if uid is not None:
+        # Root outside: drop every capability except the two setpriv needs to become `uid`.
+        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+        argv = [
+            setpriv,
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            *argv,
+        ]
+    return cmd + argv
+
+
+def sandbox_env(home: str) -> dict[str, str]:
+    """Minimal environment for the sandboxed runner and kernel."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": home,
+        "USER": "student",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "agg",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "JUPYTER_RUNTIME_DIR": f"{home}/.runtime",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "NBGRADER_EXECUTION": "autograde",
+    }
+
+
+def _limit_preexec(limits: Limits, *, cpu_s: int):
+    def apply() -> None:
+        memory = limits.memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.setpgid(0, 0)
+
+    return apply
+
+
+@contextlib.contextmanager
+def _uid_slot():
+    """Reserve an unprivileged uid for one sandbox (only needed when running as root)."""
+    if os.geteuid() != 0:
+        yield None
+        return
+    SLOT_DIR.mkdir(mode=0o700, exist_ok=True)
+    for slot in range(1024):
+        handle = open(SLOT_DIR / f"{slot}.lock", "w")  # noqa: SIM115 - held for the block
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        try:
+            yield SANDBOX_UID_BASE + slot
+        finally:
+            handle.close()
+        return
+    raise RuntimeError("no free sandbox user id slot")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+
+
+def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False) -> Execution:
+    """Execute a restored notebook in a fresh sandbox and return the result.
+
+    Parameters
+    ----------
+    notebook_json : str
+        The restored notebook (nbformat 4 JSON).
+    limits : Limits
+        Time, memory and process limits.
+    require_sandbox : bool
+        Raise instead of falling back to rlimits only when ``bwrap`` is unavailable.
+
+    Returns
+    -------
+    Execution
+        The executed notebook text (if any) and how the sandbox ended.
+    """
+    bwrap = bwrap_path()
+    warnings: list[str] = []
+    if bwrap is None:
+        if require_sandbox:
+            raise RuntimeError("bubblewrap (bwrap) is not available")
+        warnings.append("UNSANDBOXED: bwrap unavailable, resource limits only")
+        print(
+            "medimg-grade: WARNING: bubblewrap (bwrap) is not available; the submission runs "
+            "WITHOUT filesystem or network isolation (resource limits only)",
+            file=sys.stderr,
+        )
+    wall = limits.timeout_s + GRACE_S
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="medimg-grade-") as private, _uid_slot() as uid:
+        private_dir = Path(private)
+        src = private_dir / "in.ipynb"
+        src.write_text(notebook_json, encoding="utf-8")
+        dst = private_dir / "out.ipynb"
+        in_fd = os.open(src, os.O_RDONLY)
+        out_fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        log = private_dir / "stderr.log"
+        err_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        runner = [
+            sys.executable,
+            "-m",
+            "medimg.grading.execute",
+            f"fd:{in_fd}",
+            f"fd:{out_fd}",
+            "--timeout",
+            f"{limits.timeout_s:g}",
+            "--max-output-bytes",
+            str(limits.max_output_bytes),
+            "--nproc",
+            str(limits.nproc),
+        ]
+        if bwrap is not None:
+            home = "/home/student"
+            argv = bwrap_command(bwrap, runner, uid=uid)
+            cwd = None
+        else:
+            home = str(private_dir / "home")
+            Path(home).mkdir()
+            argv, cwd = runner, home
+        cpu_s = int(limits.timeout_s) + 10
+        killed = ""
+        try:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err_fd,
+                env=sandbox_env(home),
+                cwd=cwd,
+                pass_fds=(in_fd, out_fd),
+                preexec_fn=_limit_preexec(limits, cpu_s=cpu_s),
+            )
+        finally:
+            os.close(in_fd)
+            os.close(out_fd)
+            os.close(err_fd)
+        try:
+            proc.wait(timeout=wall)
+        except subprocess.TimeoutExpired:
+            killed = "timeout"
+            _kill_group(proc)
+            proc.wait()
+        finally:
+            _kill_group(proc)
+        with log.open("rb") as handle:
+            handle.seek(max(0, log.stat().st_size - 4000))
+            err = handle.read()
+        text = None
+        size = dst.stat().st_size
+        if 0 < size <= MAX_FILE_BYTES:
+            text = dst.read_text(encoding="utf-8", errors="replace")
+    return Execution(
+        notebook=text,
+        returncode=proc.returncode,
+        killed=killed,
+        sandboxed=bwrap is not None,
+        stderr=err.decode("utf-8", errors="replace"),
+        seconds=time.monotonic() - start,
+        warnings=warnings,
+    )
