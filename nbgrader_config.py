@@ -1,6 +1,6 @@
 """nbgrader configuration: solutions/ is the instructor source, exercises/ the student release."""
 
-c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+c = get_config()
 
 c.CourseDirectory.course_id = "medimg"
 c.CourseDirectory.root = "."

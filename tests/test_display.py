@@ -9,7 +9,7 @@ from medimg.display import extent_mm, imshow_mm, show_side_by_side
 
 def test_extent_covers_the_field_of_view():
     image = data.ct_head()
-    left, right, bottom, top = extent_mm(image)
+    left, right, _, _ = extent_mm(image)
     width = image.GetSize()[0] * image.GetSpacing()[0]
     assert right - left == pytest.approx(width)
     assert left == pytest.approx(image.GetOrigin()[0] - image.GetSpacing()[0] / 2)

@@ -61,7 +61,9 @@ def test_round_trip_of_many_points(size, spacing, origin, direction):
 
 def test_identity_direction_is_the_default():
     with_default = geometry.index_to_world((3, 4), origin=(1, 2), spacing=(0.5, 0.25))
-    explicit = geometry.index_to_world((3, 4), origin=(1, 2), spacing=(0.5, 0.25), direction=(1, 0, 0, 1))
+    explicit = geometry.index_to_world(
+        (3, 4), origin=(1, 2), spacing=(0.5, 0.25), direction=(1, 0, 0, 1)
+    )
     np.testing.assert_array_equal(with_default, explicit)
 
 
@@ -97,9 +99,20 @@ def test_resampled_size_rounds_rather_than_floors():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: geometry.index_to_world((1, 2), origin=(0, 0, 0), spacing=(1, 1)), "origin must have 2"),
-        (lambda: geometry.index_to_world((1, 2), origin=(0, 0), spacing=(1, 0)), "spacing must be positive"),
-        (lambda: geometry.world_to_index((1, 2), origin=(0, 0), spacing=(1, 1), direction=(1, 0, 0)), "direction must hold 4"),
+        (
+            lambda: geometry.index_to_world((1, 2), origin=(0, 0, 0), spacing=(1, 1)),
+            "origin must have 2",
+        ),
+        (
+            lambda: geometry.index_to_world((1, 2), origin=(0, 0), spacing=(1, 0)),
+            "spacing must be positive",
+        ),
+        (
+            lambda: geometry.world_to_index(
+                (1, 2), origin=(0, 0), spacing=(1, 1), direction=(1, 0, 0)
+            ),
+            "direction must hold 4",
+        ),
         (lambda: geometry.field_of_view((10, 10), (1.0,)), "same length"),
         (lambda: geometry.resampled_size((10,), (1.0,), 0.0), "new_spacing must be positive"),
     ],

@@ -410,10 +410,18 @@ def ct_phantom(
     ((128, 128, 32), (1.5, 1.5, 3.0))
     """
     if len(size) != 3 or len(spacing) != 3 or len(origin) != 3:
-        raise ValueError(f"size, spacing and origin must have 3 components (x, y, z), got {size}, {spacing}, {origin}")
+        raise ValueError(
+            f"size, spacing and origin must have 3 components (x, y, z), got {size}, {spacing}, {origin}"
+        )
     if min(size) < 1 or min(spacing) <= 0:
         raise ValueError(f"size must be >= 1 and spacing > 0, got {size}, {spacing}")
-    z, y, x = np.meshgrid(*(o + s * np.arange(n) for o, s, n in zip(origin[::-1], spacing[::-1], size[::-1], strict=True)), indexing="ij")
+    _, y, x = np.meshgrid(
+        *(
+            o + s * np.arange(n)
+            for o, s, n in zip(origin[::-1], spacing[::-1], size[::-1], strict=True)
+        ),
+        indexing="ij",
+    )
     hu = np.full(x.shape, -1000, dtype=np.int16)
     body = (x / 80.0) ** 2 + (y / 60.0) ** 2 <= 1.0
     hu[body] = 40
@@ -463,10 +471,15 @@ def pet_phantom(
     8.0
     """
     if len(size) != 3 or len(spacing) != 3 or len(origin) != 3:
-        raise ValueError(f"size, spacing and origin must have 3 components (x, y, z), got {size}, {spacing}, {origin}")
+        raise ValueError(
+            f"size, spacing and origin must have 3 components (x, y, z), got {size}, {spacing}, {origin}"
+        )
     if min(size) < 1 or min(spacing) <= 0:
         raise ValueError(f"size must be >= 1 and spacing > 0, got {size}, {spacing}")
-    axes = (o + s * np.arange(n) for o, s, n in zip(origin[::-1], spacing[::-1], size[::-1], strict=True))
+    axes = (
+        o + s * np.arange(n)
+        for o, s, n in zip(origin[::-1], spacing[::-1], size[::-1], strict=True)
+    )
     z, y, x = np.meshgrid(*axes, indexing="ij")
     suv = np.zeros(x.shape, dtype=np.float32)
     suv[(x / 80.0) ** 2 + (y / 60.0) ** 2 <= 1.0] = 1.0

@@ -106,7 +106,9 @@ def imshow_mm(
     array = sitk.GetArrayViewFromImage(image)
     kwargs.setdefault("interpolation", "nearest")
     if physical:
-        artist = ax.imshow(array, cmap=cmap, vmin=vmin, vmax=vmax, extent=extent_mm(image), **kwargs)
+        artist = ax.imshow(
+            array, cmap=cmap, vmin=vmin, vmax=vmax, extent=extent_mm(image), **kwargs
+        )
         ax.set_xlabel("x (mm)")
         ax.set_ylabel("y (mm)")
     else:
@@ -149,7 +151,13 @@ def show_side_by_side(
     if not images:
         raise ValueError("images must not be empty")
     n = len(images)
-    fig, axes = plt.subplots(1, n, figsize=(figsize_per_image * n, figsize_per_image), layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        n,
+        figsize=(figsize_per_image * n, figsize_per_image),
+        layout="constrained",
+        squeeze=False,
+    )
     for ax, (title, image) in zip(axes[0], images.items(), strict=True):
         imshow_mm(image, ax=ax, title=title, **kwargs)
     return fig, axes[0]

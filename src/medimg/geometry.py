@@ -1,4 +1,4 @@
-"""Geometry of images as objects in space.
+r"""Geometry of images as objects in space.
 
 An image is a grid of samples placed in the physical ("world") coordinate system of the
 scanner. Three properties place the grid, as in SimpleITK and DICOM:
@@ -10,7 +10,7 @@ scanner. Three properties place the grid, as in SimpleITK and DICOM:
 
 A continuous index ``i`` (x, y[, z] order) maps to the world point
 
-.. math:: p = o + D \\, \\mathrm{diag}(s) \\, i
+.. math:: p = o + D \, \mathrm{diag}(s) \, i
 
 All indices, points, spacings and sizes in this module are in SimpleITK's (x, y[, z]) order,
 which is the *reverse* of numpy's (z, y, x) array order. Lengths are in millimetres.
@@ -60,7 +60,9 @@ def direction_matrix(direction: Sequence[float] | np.ndarray, dim: int) -> np.nd
     """
     matrix = np.asarray(direction, dtype=float)
     if matrix.size != dim * dim:
-        raise ValueError(f"direction must hold {dim * dim} numbers for a {dim}D image, got {matrix.size}")
+        raise ValueError(
+            f"direction must hold {dim * dim} numbers for a {dim}D image, got {matrix.size}"
+        )
     return matrix.reshape(dim, dim)
 
 
@@ -69,7 +71,9 @@ def _as_vectors(dim_source: str, **vectors: Sequence[float] | np.ndarray) -> tup
     dim = arrays[dim_source].shape[-1]
     for name, array in arrays.items():
         if array.ndim not in (1, 2) or array.shape[-1] != dim:
-            raise ValueError(f"{name} must have {dim} components (x, y[, z] order), got shape {array.shape}")
+            raise ValueError(
+                f"{name} must have {dim} components (x, y[, z] order), got shape {array.shape}"
+            )
     return tuple(arrays.values())
 
 
@@ -189,16 +193,20 @@ def field_of_view(size: Sequence[int], spacing: Sequence[float]) -> np.ndarray:
     size_v = np.asarray(size, dtype=float)
     spacing_v = np.asarray(spacing, dtype=float)
     if size_v.shape != spacing_v.shape:
-        raise ValueError(f"size {tuple(size)} and spacing {tuple(spacing)} must have the same length")
+        raise ValueError(
+            f"size {tuple(size)} and spacing {tuple(spacing)} must have the same length"
+        )
     if np.any(spacing_v <= 0) or np.any(size_v < 0):
-        raise ValueError(f"spacing must be positive and size non-negative, got {tuple(spacing)}, {tuple(size)}")
+        raise ValueError(
+            f"spacing must be positive and size non-negative, got {tuple(spacing)}, {tuple(size)}"
+        )
     return size_v * spacing_v
 
 
 def resampled_size(
     size: Sequence[int], spacing: Sequence[float], new_spacing: Sequence[float] | float
 ) -> tuple[int, ...]:
-    """Number of samples per axis that cover the same field of view at ``new_spacing``.
+    """Return the number of samples per axis that cover the same field of view at ``new_spacing``.
 
     ``round(size * spacing / new_spacing)`` per axis, at least 1.
 

@@ -198,14 +198,14 @@ def array_to_image(array, spacing, origin, direction=None):
 ''',
         },
         "correct": {
-            "copy_pixels": '''
+            "explicit_identity": '''
 def array_to_image(array, spacing, origin, direction=None):
-    array = np.asarray(array)
-    image = sitk.Image(list(array.shape[::-1]), sitk.GetImageFromArray(array).GetPixelID())
-    image = sitk.Paste(image, sitk.GetImageFromArray(array), list(array.shape[::-1]))
-    image.SetSpacing(tuple(float(s) for s in spacing))
-    image.SetOrigin(tuple(float(o) for o in origin))
-    image.SetDirection(tuple(np.eye(array.ndim).ravel() if direction is None else map(float, direction)))
+    image = sitk.GetImageFromArray(np.asarray(array), isVector=False)
+    dim = image.GetDimension()
+    matrix = np.eye(dim).ravel() if direction is None else direction
+    image.SetDirection(tuple(float(v) for v in matrix))
+    image.SetOrigin(tuple(map(float, origin)))
+    image.SetSpacing(tuple(map(float, spacing)))
     return image
 ''',
         },

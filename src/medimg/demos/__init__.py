@@ -32,11 +32,18 @@ from types import ModuleType
 
 __all__ = ["NAMES", "live", "module", "show", "static_html"]
 
-NAMES = ("sampling", "quantization", "interpolation", "rotation", "window_threshold", "noise_filter")
+NAMES = (
+    "sampling",
+    "quantization",
+    "interpolation",
+    "rotation",
+    "window_threshold",
+    "noise_filter",
+)
 
 
 def module(name: str) -> ModuleType:
-    """The module of demo ``name``.
+    """Return the module of demo ``name``.
 
     Raises
     ------
@@ -75,7 +82,7 @@ def show(name: str):
 
 
 def live(name: str, **kwargs):
-    """The live ipywidgets version of demo ``name`` (needs a running Jupyter kernel).
+    """Return the live ipywidgets version of demo ``name`` (needs a running Jupyter kernel).
 
     Parameters
     ----------

@@ -18,7 +18,11 @@ INTERPOLATORS = {
     "bspline": sitk.sitkBSpline,
 }
 #: How the interpolators are named on screen.
-INTERPOLATOR_LABELS = {"nearest": "nearest neighbour", "linear": "linear", "bspline": "cubic B-spline"}
+INTERPOLATOR_LABELS = {
+    "nearest": "nearest neighbour",
+    "linear": "linear",
+    "bspline": "cubic B-spline",
+}
 
 #: Soft-tissue display window (W 400, L 40) in HU, as (vmin, vmax).
 SOFT_TISSUE = (-160.0, 240.0)
@@ -36,7 +40,7 @@ def interpolator(name: str) -> int:
 
 @functools.cache
 def ct_head_air() -> sitk.Image:
-    """The head CT of `medimg.data.ct_head` with its padding set to air.
+    """Return the head CT of `medimg.data.ct_head` with its padding set to air.
 
     Outside the reconstruction circle the scanner stores -3024 HU, a code rather than a
     measurement; here those pixels are set to air (-1024 HU) so that statistics such as the
@@ -48,7 +52,7 @@ def ct_head_air() -> sitk.Image:
 
 
 def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) -> tuple:
-    """A square zoom window inside a 2D image, in mm.
+    """Return a square zoom window inside a 2D image, in mm.
 
     Parameters
     ----------
@@ -71,4 +75,7 @@ def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) ->
     fov = high - low
     side = fraction * fov[0]
     cx, cy = low + np.asarray(centre) * fov
-    return ((float(cx - side / 2), float(cx + side / 2)), (float(cy - side / 2), float(cy + side / 2)))
+    return (
+        (float(cx - side / 2), float(cx + side / 2)),
+        (float(cy - side / 2), float(cy + side / 2)),
+    )

@@ -172,7 +172,9 @@ def sweep_html(name: str, sweeps: Sequence[Sweep], frames: Sequence[str], *, alt
     for n in shape:
         expected *= n
     if len(frames) != expected:
-        raise ValueError(f"expected {expected} frames for controls of sizes {shape}, got {len(frames)}")
+        raise ValueError(
+            f"expected {expected} frames for controls of sizes {shape}, got {len(frames)}"
+        )
     element_id = f"medimg-demo-{name}-{next(_COUNTER)}"
     defaults = [s.values.index(s.default) for s in sweeps]
     first = 0
@@ -194,7 +196,8 @@ def sweep_html(name: str, sweeps: Sequence[Sweep], frames: Sequence[str], *, alt
             )
         else:
             options = "".join(
-                f'<option value="{i}"{" selected" if i == default else ""}>{html.escape(text)}</option>'
+                f'<option value="{i}"{" selected" if i == default else ""}>'
+                f"{html.escape(text)}</option>"
                 for i, text in enumerate(sweep.labels)
             )
             control = f'<select data-axis="{axis}" aria-label="{label}">{options}</select>'

@@ -76,7 +76,7 @@ class DemoWidget(ipywidgets.VBox):
         self.update()
 
     def values(self) -> dict[str, Any]:
-        """The current value of every control, by keyword."""
+        """Return the current value of every control, by keyword."""
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self) -> None:

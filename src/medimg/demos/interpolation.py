@@ -58,7 +58,9 @@ class InterpolationResult:
     zoom: tuple
 
 
-def compute(image: sitk.Image, *, new_spacing: float, interpolator_name: str = "linear") -> InterpolationResult:
+def compute(
+    image: sitk.Image, *, new_spacing: float, interpolator_name: str = "linear"
+) -> InterpolationResult:
     """Resample ``image`` to an isotropic ``new_spacing`` (mm) over the same field of view.
 
     Parameters
@@ -116,7 +118,7 @@ def compute(image: sitk.Image, *, new_spacing: float, interpolator_name: str = "
 
 
 def draw(result: InterpolationResult, *, window=SOFT_TISSUE) -> Figure:
-    """The resampled image with the zoom region marked, and the zoomed region.
+    """Draw the resampled image with the zoom region marked, and the zoomed region.
 
     Parameters
     ----------
@@ -168,7 +170,7 @@ SWEEPS = (
 
 
 def static_html() -> str:
-    """The pre-rendered demo (5 spacings x 3 interpolators = 15 frames) as HTML."""
+    """Render the demo (5 spacings x 3 interpolators = 15 frames) as HTML."""
     image = data.ct_head()
     frames = render_frames(SWEEPS, lambda **kw: draw(compute(image, **kw)), dpi=64)
     return sweep_html(
@@ -201,7 +203,12 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
     image = data.ct_head() if image is None else image
     controls = {
         "new_spacing": ipywidgets.FloatSlider(
-            value=1.5, min=0.2, max=4.0, step=0.1, description="spacing (mm)", continuous_update=False
+            value=1.5,
+            min=0.2,
+            max=4.0,
+            step=0.1,
+            description="spacing (mm)",
+            continuous_update=False,
         ),
         "interpolator_name": ipywidgets.Dropdown(
             options=[(INTERPOLATOR_LABELS[k], k) for k in INTERPOLATORS],

@@ -1,9 +1,9 @@
-"""Demo: adding Gaussian noise to a CT and smoothing it with a Gaussian filter, with the SNR.
+r"""Demo: adding Gaussian noise to a CT and smoothing it with a Gaussian filter, with the SNR.
 
 The signal-to-noise ratio compares the image with the clean one,
 
-.. math:: \\mathrm{SNR} = 20 \\log_{10} \\frac{\\operatorname{std}(f)}{\\operatorname{rms}(g - f)}
-   \\ \\mathrm{dB},
+.. math:: \mathrm{SNR} = 20 \log_{10} \frac{\operatorname{std}(f)}{\operatorname{rms}(g - f)}
+   \ \mathrm{dB},
 
 where ``f`` is the clean image and ``g`` the noisy (or filtered) one. Smoothing removes noise
 but also blurs edges, which counts as error too: there is a best filter width for each noise
@@ -177,7 +177,7 @@ SWEEPS = (
 
 
 def static_html() -> str:
-    """The pre-rendered demo (3 noise levels x 5 filter widths = 15 frames) as HTML."""
+    """Render the demo (3 noise levels x 5 filter widths = 15 frames) as HTML."""
     image = ct_head_air()
     frames = render_frames(SWEEPS, lambda **kw: draw(compute(image, **kw)), dpi=64)
     return sweep_html(
@@ -213,7 +213,12 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
             value=100, min=0, max=400, step=10, description="noise σ (HU)", continuous_update=False
         ),
         "gaussian_sigma": ipywidgets.FloatSlider(
-            value=1.0, min=0, max=5, step=0.25, description="Gaussian σ (mm)", continuous_update=False
+            value=1.0,
+            min=0,
+            max=5,
+            step=0.25,
+            description="Gaussian σ (mm)",
+            continuous_update=False,
         ),
     }
     return DemoWidget(

@@ -139,7 +139,9 @@ def draw(result: QuantizationResult, *, window=SOFT_TISSUE) -> Figure:
     centres = 0.5 * (result.bin_edges[:-1] + result.bin_edges[1:])
     width = result.bin_edges[1] - result.bin_edges[0]
     ax2.bar(centres, result.histogram, width=width, color="0.7", label="original")
-    ax2.step(centres, result.histogram_quantized, where="mid", color="tab:blue", lw=1, label="quantized")
+    ax2.step(
+        centres, result.histogram_quantized, where="mid", color="tab:blue", lw=1, label="quantized"
+    )
     ax2.set_yscale("log")
     ax2.set_xlabel("value (HU)")
     ax2.set_ylabel("pixels")
@@ -173,7 +175,7 @@ SWEEPS = (Sweep("bits", "bits per pixel", tuple(range(1, 9)), 3),)
 
 
 def static_html() -> str:
-    """The pre-rendered demo (8 frames, 1-8 bits) as self-contained HTML."""
+    """Render the demo (8 frames, 1-8 bits) as self-contained HTML."""
     image = ct_head_air()
     frames = render_frames(SWEEPS, lambda bits: draw(compute(image, bits=bits)), dpi=64)
     return sweep_html(
@@ -204,7 +206,9 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
     from medimg.demos._ui import DemoWidget
 
     image = ct_head_air() if image is None else image
-    slider = ipywidgets.IntSlider(value=3, min=1, max=12, description="bits", continuous_update=False)
+    slider = ipywidgets.IntSlider(
+        value=3, min=1, max=12, description="bits", continuous_update=False
+    )
     return DemoWidget(
         {"bits": slider}, lambda **kw: compute(image, **kw), draw, summary=_summary, display=display
     )

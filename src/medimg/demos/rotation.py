@@ -70,7 +70,9 @@ class RotationResult:
     zoom: tuple
 
 
-def compute(image: sitk.Image, *, angle: float, interpolator_name: str = "linear") -> RotationResult:
+def compute(
+    image: sitk.Image, *, angle: float, interpolator_name: str = "linear"
+) -> RotationResult:
     """Rotate a 2D image by ``angle`` degrees about its physical centre.
 
     Parameters
@@ -122,7 +124,7 @@ def compute(image: sitk.Image, *, angle: float, interpolator_name: str = "linear
 
 
 def draw(result: RotationResult, *, window=SOFT_TISSUE) -> Figure:
-    """The rotated image with its centre and zoom region marked, and the zoomed region.
+    """Draw the rotated image with its centre and zoom region marked, and the zoomed region.
 
     Parameters
     ----------
@@ -174,7 +176,7 @@ SWEEPS = (
 
 
 def static_html() -> str:
-    """The pre-rendered demo (5 angles x 3 interpolators = 15 frames) as HTML."""
+    """Render the demo (5 angles x 3 interpolators = 15 frames) as HTML."""
     image = data.ct_head()
     frames = render_frames(SWEEPS, lambda **kw: draw(compute(image, **kw)), dpi=64)
     return sweep_html(

@@ -29,7 +29,7 @@ LENGTH = 30.0
 
 
 def signal(x: np.ndarray) -> np.ndarray:
-    """The continuous 1D test signal at positions ``x`` (mm): a sum of two sines."""
+    """Evaluate the continuous 1D test signal at positions ``x`` (mm): a sum of two sines."""
     x = np.asarray(x, dtype=float)
     return sum(a * np.sin(2 * np.pi * f * x) for f, a in zip(FREQUENCIES, AMPLITUDES, strict=True))
 
@@ -180,7 +180,7 @@ SWEEPS = (Sweep("factor", "sampling factor", tuple(range(1, 9)), 1),)
 
 
 def static_html() -> str:
-    """The pre-rendered demo (8 frames, factors 1-8) as self-contained HTML."""
+    """Render the demo (8 frames, factors 1-8) as self-contained HTML."""
     image = data.ct_head()
     frames = render_frames(SWEEPS, lambda factor: draw(compute(image, factor=factor)), dpi=70)
     return sweep_html(

@@ -117,7 +117,7 @@ _OVERLAY = ListedColormap([(0, 0, 0, 0), (1.0, 0.35, 0.0, 0.55)])
 
 
 def draw(result: WindowThresholdResult) -> Figure:
-    """The windowed image with the mask overlaid, and the histogram with window and threshold.
+    """Draw the windowed image with the mask overlaid, and the histogram with window and threshold.
 
     Parameters
     ----------
@@ -173,7 +173,7 @@ STATIC_UPPER = 3000.0
 
 
 def static_html() -> str:
-    """The pre-rendered demo (3 windows x 5 lower thresholds = 15 frames) as HTML."""
+    """Render the demo (3 windows x 5 lower thresholds = 15 frames) as HTML."""
     image = data.ct_head()
 
     def make_figure(preset: str, lower: float) -> Figure:
@@ -212,7 +212,12 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
 
     def slider(description, value, low, high, step=10):
         return ipywidgets.FloatSlider(
-            value=value, min=low, max=high, step=step, description=description, continuous_update=False
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=description,
+            continuous_update=False,
         )
 
     controls = {

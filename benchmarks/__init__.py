@@ -1,0 +1,1 @@
+"""Benchmarks of the course: run ``python -m benchmarks``."""

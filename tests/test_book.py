@@ -1,0 +1,94 @@
+"""The executed book: it builds with warnings as errors, and every page shows its results."""
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.book, pytest.mark.slow]
+
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+CHAPTERS = [p for p in PAGES if re.match(r"book/(0\d|1[01])_", p)]
+
+
+def _html(built_book, page):
+    return (built_book.html / f"{page}.html").read_text(encoding="utf-8")
+
+
+def test_book_builds_without_warnings(built_book):
+    assert built_book.returncode == 0, built_book.log[-5000:]
+    assert not re.search(r"WARNING|ERROR", built_book.log), built_book.log[-5000:]
+
+
+def test_toc_has_every_part_of_the_lecture():
+    assert len(CHAPTERS) == 11
+    assert "book/12_references" in PAGES and "book/glossary" in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_built(built_book, page):
+    assert (built_book.html / f"{page}.html").is_file()
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_chapter_is_executed_and_has_a_figure(built_book, page):
+    html = _html(built_book, page)
+    assert 'class="cell_output' in html, f"{page} shows no executed output"
+    assert re.search(r'<img[^>]+src="[^"]*_images/[^"]+\.png"', html), f"{page} has no figure"
+    assert "output traceback" not in html and "output stderr" not in html, (
+        f"{page} shows an error or stderr"
+    )
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_every_chapter_has_objectives_summary_and_self_check(built_book, page):
+    text = re.sub(r"<[^>]+>", " ", _html(built_book, page))
+    assert "Learning objectives" in text, page
+    assert "Summary" in text, page
+    assert "Answer" in text, f"{page} has no self-check answers"
+
+
+@pytest.mark.parametrize(
+    ("page", "fact"),
+    [
+        ("book/04_images_in_space", "100 px at 1 mm: 100 mm;  50 px at 2 mm: 100 mm"),
+        ("book/04_images_in_space", "the head CT covers [245. 245.] mm"),
+        ("book/03_digital_imaging", "[20, 30, 0, 10]"),
+        ("book/05_resampling_interpolation", "341"),
+    ],
+)
+def test_lecture_numbers_come_out_of_the_code(built_book, page, fact):
+    html = _html(built_book, page)
+    outputs = " ".join(re.findall(r'<div class="cell_output.*?</div>\s*</div>', html, flags=re.S))
+    text = re.sub(r"<[^>]+>", "", outputs).replace("&quot;", '"')
+    normalised = re.sub(r"\s+", " ", re.sub(r"\.(?=[\s,\]])", "", text))
+    assert fact in text or re.sub(r"\s+", " ", fact) in normalised, (
+        f"{fact!r} not in the outputs of {page}"
+    )
+
+
+def test_figures_have_alt_text(built_book):
+    missing = []
+    for page in PAGES:
+        for tag in re.findall(r"<img[^>]*>", _html(built_book, page)):
+            alt = re.search(r'alt="([^"]*)"', tag)
+            if "_images/" in tag and (alt is None or not alt.group(1).strip()):
+                missing.append((page, tag[:120]))
+    assert not missing, missing
+
+
+def test_no_page_loads_a_script_or_stylesheet_from_the_internet(built_book):
+    offenders = []
+    for html_file in built_book.html.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8", errors="replace")
+        for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', html):
+            offenders.append((html_file.relative_to(built_book.html).as_posix(), url))
+    assert not offenders, offenders[:20]
+
+
+def test_pages_can_be_downloaded_as_notebooks_or_sources(built_book):
+    html = _html(built_book, "book/04_images_in_space")
+    assert "_sources/book/04_images_in_space" in html
