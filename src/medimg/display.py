@@ -198,10 +198,10 @@ def overlay_mask(
     >>> artist = imshow_mm(ct, vmin=-1000, vmax=400)
     >>> layer = overlay_mask(ct, sitk.GetArrayFromImage(ct) < -400, ax=artist.axes)
     >>> layer.get_array().shape
-    (128, 128, 4)
+    (128, 128)
     >>> plt.close("all")
     """
-    from matplotlib.colors import to_rgba
+    from matplotlib.colors import ListedColormap
 
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha}")
@@ -209,10 +209,17 @@ def overlay_mask(
     expected = image.GetSize()[::-1]
     if array.shape != expected:
         raise ValueError(f"mask shape {array.shape} differs from the image's (y, x) {expected}")
-    rgba = np.zeros((*array.shape, 4))
-    rgba[..., :3] = to_rgba(color)[:3]
-    rgba[..., 3] = np.where(array != 0, alpha, 0.0)
-    return ax.imshow(rgba, extent=extent_mm(image), interpolation="nearest")
+    # Masked pixels (zeros) are not drawn; the others get the single colour of the colour map.
+    layer = np.ma.masked_equal((array != 0).astype(np.uint8), 0)
+    return ax.imshow(
+        layer,
+        cmap=ListedColormap([color]),
+        vmin=0,
+        vmax=1,
+        alpha=alpha,
+        extent=extent_mm(image),
+        interpolation="nearest",
+    )
 
 
 __all__ += ["overlay_mask"]

@@ -50,7 +50,9 @@ def source_notebook(assignment: str, root: Path = ROOT) -> Path:
 
 def assignment_names(root: Path = ROOT) -> list[str]:
     """Assignments in ``solutions/`` (folders holding a notebook of the same name), sorted."""
-    return sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name)
+    return sorted(
+        p.parent.name for p in (root / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name
+    )
 
 
 @dataclass
@@ -82,7 +84,9 @@ def structure(assignment: str, root: Path = ROOT) -> Structure:
             result.tests[current] = []
         elif meta.get("grade"):
             if current is None:
-                raise ValueError(f"{assignment}: test cell {meta['grade_id']} precedes every solution cell")
+                raise ValueError(
+                    f"{assignment}: test cell {meta['grade_id']} precedes every solution cell"
+                )
             result.tests[current].append(meta["grade_id"])
             result.points[meta["grade_id"]] = float(meta["points"])
             hidden = "".join(HIDDEN.findall(source))
@@ -139,7 +143,9 @@ def run_course(assignment: str, spec: dict, root: Path = ROOT) -> dict:
             timeout=900,
         )
         if proc.returncode != 0 or not out_path.exists():
-            raise RuntimeError(f"grading {assignment} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+            raise RuntimeError(
+                f"grading {assignment} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+            )
         return json.loads(out_path.read_text())
 
 
@@ -149,7 +155,11 @@ def _error_texts(notebook: dict) -> dict[str, str]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if not meta.get("grade"):
             continue
-        errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            f"{o.get('ename')}: {o.get('evalue')}"
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         texts[meta["grade_id"]] = "\n".join(errors)
     return texts
 
@@ -192,7 +202,9 @@ def main(root: Path, assignment: str, spec_path: Path, out_path: Path) -> None:
         for student in spec:
             result = api.autograde(assignment, student, force=True, create=True)
             if not result["success"]:
-                raise RuntimeError(f"autograde {student}: " + result.get("log", "") + result.get("error", ""))
+                raise RuntimeError(
+                    f"autograde {student}: " + result.get("log", "") + result.get("error", "")
+                )
             logs[student] = result.get("log", "")
         scores: dict[str, dict[str, list[float]]] = {}
         with Gradebook(db_url) as gradebook:

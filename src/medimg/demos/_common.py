@@ -6,10 +6,19 @@ import functools
 
 import numpy as np
 import SimpleITK as sitk
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from medimg import data
 
-__all__ = ["INTERPOLATORS", "INTERPOLATOR_LABELS", "ct_head_air", "interpolator", "zoom_box"]
+__all__ = [
+    "INTERPOLATORS",
+    "INTERPOLATOR_LABELS",
+    "ct_head_air",
+    "interpolator",
+    "log_counts_axis",
+    "zoom_box",
+]
 
 #: Interpolator names used by the demos -> SimpleITK constants.
 INTERPOLATORS = {
@@ -79,3 +88,14 @@ def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) ->
         (float(cx - side / 2), float(cx + side / 2)),
         (float(cy - side / 2), float(cy + side / 2)),
     )
+
+
+def log_counts_axis(ax: Axes) -> None:
+    """Use a logarithmic y axis for histogram counts, labelled 1, 10, 100, ... in plain text.
+
+    Plain labels are much quicker to draw than the default mathtext powers of ten, which
+    matters when a figure is redrawn on every slider move.
+    """
+    ax.set_yscale("log", nonpositive="clip")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())

@@ -5,6 +5,10 @@ advance for every combination of a few values of its controls; the frames are em
 the page as base64 ``data:`` URIs, and a few lines of inline JavaScript swap the frame when
 the reader moves a slider or picks an entry from a drop-down list. Nothing is loaded from
 another site (no CDN), so the page works offline.
+
+The container carries the class ``animation``, like matplotlib's ``FuncAnimation.to_jshtml``
+output, so that the book's browser checks of animations (a range slider that changes the
+picture) apply to the demos too. Unlike ``to_jshtml``, nothing here needs Font Awesome.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def render_frames(
     *,
     image_format: str = "jpeg",
     dpi: int = 72,
-    quality: int = 80,
+    quality: int = 70,
 ) -> list[str]:
     """Render one frame per combination of sweep values, as ``data:`` URIs.
 
@@ -181,7 +185,7 @@ def sweep_html(name: str, sweeps: Sequence[Sweep], frames: Sequence[str], *, alt
     for n, i in zip(shape, defaults, strict=True):
         first = first * n + i
     parts = [
-        f'<div class="medimg-demo medimg-demo-{html.escape(name)}" id="{element_id}">',
+        f'<div class="medimg-demo medimg-demo-{html.escape(name)} animation" id="{element_id}">',
         '<div class="medimg-demo-controls" style="display:flex;flex-wrap:wrap;gap:0.5em 1.5em;'
         'align-items:center;margin-bottom:0.5em">',
     ]

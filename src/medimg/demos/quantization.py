@@ -14,7 +14,7 @@ import numpy as np
 import SimpleITK as sitk
 from matplotlib.figure import Figure
 
-from medimg.demos._common import SOFT_TISSUE, ct_head_air
+from medimg.demos._common import SOFT_TISSUE, ct_head_air, log_counts_axis
 from medimg.demos._static import Sweep, render_frames, sweep_html
 from medimg.display import imshow_mm
 
@@ -128,7 +128,7 @@ def draw(result: QuantizationResult, *, window=SOFT_TISSUE) -> Figure:
     matplotlib.figure.Figure
     """
     fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(10.5, 3.4))
-    fig.subplots_adjust(left=0.06, right=0.95, bottom=0.15, top=0.88, wspace=0.45)
+    fig.subplots_adjust(left=0.075, right=0.94, bottom=0.15, top=0.88, wspace=0.45)
     imshow_mm(
         result.image,
         ax=ax1,
@@ -136,13 +136,9 @@ def draw(result: QuantizationResult, *, window=SOFT_TISSUE) -> Figure:
         vmax=window[1],
         title=f"{result.bits} bit: {result.levels} levels, step {result.step:.1f} HU",
     )
-    centres = 0.5 * (result.bin_edges[:-1] + result.bin_edges[1:])
-    width = result.bin_edges[1] - result.bin_edges[0]
-    ax2.bar(centres, result.histogram, width=width, color="0.7", label="original")
-    ax2.step(
-        centres, result.histogram_quantized, where="mid", color="tab:blue", lw=1, label="quantized"
-    )
-    ax2.set_yscale("log")
+    ax2.stairs(result.histogram, result.bin_edges, fill=True, color="0.75", label="original")
+    ax2.stairs(result.histogram_quantized, result.bin_edges, color="tab:blue", label="quantized")
+    log_counts_axis(ax2)
     ax2.set_xlabel("value (HU)")
     ax2.set_ylabel("pixels")
     ax2.set_title("histogram", fontsize=9)

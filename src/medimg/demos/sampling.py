@@ -16,8 +16,10 @@ import SimpleITK as sitk
 from matplotlib.figure import Figure
 
 from medimg import data
+from medimg.demos._common import zoom_box
 from medimg.demos._static import Sweep, render_frames, sweep_html
 from medimg.display import imshow_mm
+from medimg.geometry import index_to_world
 
 __all__ = ["SamplingResult", "compute", "draw", "signal", "static_html", "widget"]
 
@@ -57,6 +59,12 @@ class SamplingResult:
     image : SimpleITK.Image
         The image sampled every ``factor``-th pixel along x and y; spacing multiplied by
         ``factor``, origin unchanged (first sample kept).
+    original : SimpleITK.Image
+        The input image.
+    zoom : tuple
+        ``((x0, x1), (y0, y1))``: a small region in mm where the sample points are shown.
+    zoom_points : ndarray, shape (n, 2)
+        World positions (mm, x, y order) of the kept samples inside ``zoom``.
     """
 
     factor: int
@@ -69,6 +77,9 @@ class SamplingResult:
     samples: np.ndarray
     reconstruction: np.ndarray
     image: sitk.Image
+    original: sitk.Image
+    zoom: tuple
+    zoom_points: np.ndarray
 
 
 def compute(image: sitk.Image, *, factor: int) -> SamplingResult:
@@ -105,6 +116,20 @@ def compute(image: sitk.Image, *, factor: int) -> SamplingResult:
     x_samples = np.arange(0.0, LENGTH + 1e-9, spacing)
     samples = signal(x_samples)
     reconstruction = np.sinc((x_fine[:, None] - x_samples[None, :]) / spacing) @ samples
+    sampled = image[::factor, ::factor]
+    zoom = zoom_box(image, fraction=0.07, centre=(0.52, 0.25))
+    nx, ny = sampled.GetSize()
+    ix, iy = np.meshgrid(np.arange(nx), np.arange(ny))
+    points = index_to_world(
+        np.column_stack([ix.ravel(), iy.ravel()]),
+        origin=sampled.GetOrigin(),
+        spacing=sampled.GetSpacing(),
+        direction=sampled.GetDirection(),
+    )
+    (x0, x1), (y0, y1) = zoom
+    inside = (
+        (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    )
     return SamplingResult(
         factor=factor,
         spacing=spacing,
@@ -115,12 +140,15 @@ def compute(image: sitk.Image, *, factor: int) -> SamplingResult:
         x_samples=x_samples,
         samples=samples,
         reconstruction=reconstruction,
-        image=image[::factor, ::factor],
+        image=sampled,
+        original=image,
+        zoom=zoom,
+        zoom_points=points[inside],
     )
 
 
 def draw(result: SamplingResult, *, window=(-160.0, 240.0)) -> Figure:
-    """Draw the sampled 1D signal and the sampled image side by side.
+    """Draw the sampled 1D signal, the sampled image, and the sample points in a zoom.
 
     Parameters
     ----------
@@ -133,8 +161,8 @@ def draw(result: SamplingResult, *, window=(-160.0, 240.0)) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.0, 3.6), width_ratios=[1.7, 1])
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(11.0, 3.5), width_ratios=[1.6, 1, 1])
+    fig.subplots_adjust(left=0.055, right=0.985, bottom=0.14, top=0.9, wspace=0.28)
     ax1.plot(result.x_fine, result.signal_fine, color="0.6", lw=1.5, label="signal")
     ax1.plot(
         result.x_fine,
@@ -165,6 +193,12 @@ def draw(result: SamplingResult, *, window=(-160.0, 240.0)) -> Figure:
         title=f"factor {result.factor}: {size[0]} x {size[1]} px",
     )
     ax2.title.set_fontsize(9)
+    imshow_mm(result.original, ax=ax3, vmin=window[0], vmax=window[1])
+    ax3.plot(*result.zoom_points.T, ".", color="tab:orange", ms=3)
+    (x0, x1), (y0, y1) = result.zoom
+    ax3.set_xlim(x0, x1)
+    ax3.set_ylim(y1, y0)
+    ax3.set_title("kept sample points (zoom)", fontsize=9)
     return fig
 
 
@@ -182,7 +216,7 @@ SWEEPS = (Sweep("factor", "sampling factor", tuple(range(1, 9)), 1),)
 def static_html() -> str:
     """Render the demo (8 frames, factors 1-8) as self-contained HTML."""
     image = data.ct_head()
-    frames = render_frames(SWEEPS, lambda factor: draw(compute(image, factor=factor)), dpi=70)
+    frames = render_frames(SWEEPS, lambda factor: draw(compute(image, factor=factor)), dpi=64)
     return sweep_html(
         "sampling",
         SWEEPS,

@@ -16,6 +16,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from medimg import data
+from medimg.demos._common import log_counts_axis
 from medimg.demos._static import Sweep, render_frames, sweep_html
 from medimg.display import imshow_mm
 
@@ -129,7 +130,7 @@ def draw(result: WindowThresholdResult) -> Figure:
     matplotlib.figure.Figure
     """
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.4, 3.8), width_ratios=[1, 1.1])
-    fig.subplots_adjust(left=0.08, right=0.97, bottom=0.13, top=0.88, wspace=0.38)
+    fig.subplots_adjust(left=0.09, right=0.97, bottom=0.13, top=0.88, wspace=0.55)
     imshow_mm(
         result.image,
         ax=ax1,
@@ -141,7 +142,9 @@ def draw(result: WindowThresholdResult) -> Figure:
     imshow_mm(result.mask, ax=ax1, cmap=_OVERLAY, vmin=0, vmax=1)
     ax1.title.set_fontsize(9)
     array = sitk.GetArrayViewFromImage(result.image)
-    ax2.hist(array.ravel(), bins=200, range=(-1100, 1600), color="0.5", log=True)
+    counts, edges = np.histogram(array, bins=200, range=(-1100, 1600))
+    ax2.stairs(counts, edges, fill=True, color="0.5")
+    log_counts_axis(ax2)
     ax2.axvspan(result.vmin, result.vmax, color="tab:blue", alpha=0.2, label="window")
     ax2.axvspan(result.lower, result.upper, color="tab:orange", alpha=0.35, label="threshold")
     ax2.set_xlim(-1100, 1600)

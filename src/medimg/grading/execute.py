@@ -57,7 +57,7 @@ def _medimg_grading_prologue():
         list(shell.input_transformers_post),
         list(shell.ast_transformers),
     )
-    state.excepthook = sys.excepthook
+    state.shell_attrs = {k: v for k, v in vars(shell).items() if callable(v)}
 _medimg_grading_prologue()
 del _medimg_grading_prologue
 '''
@@ -68,6 +68,8 @@ def _medimg_grading_guard():
     state = sys.modules["_medimg_grading_state"]
     restored = []
     for key, value in state.builtins.items():
+        if key.startswith("_") or key in ("input", "raw_input", "exit", "quit"):
+            continue
         if vars(builtins).get(key, state) is not value:
             setattr(builtins, key, value)
             restored.append("builtins." + key)
@@ -103,7 +105,11 @@ def _medimg_grading_guard():
                 except (AttributeError, TypeError):
                     continue
                 restored.append(cls.__name__ + "." + key)
-    for key in [k for k in vars(shell) if callable(vars(shell)[k]) and hasattr(type(shell), k)]:
+    for key, value in state.shell_attrs.items():
+        if vars(shell).get(key, state) is not value:
+            vars(shell)[key] = value
+            restored.append("shell." + key)
+    for key in [k for k in vars(shell) if k not in state.shell_attrs and callable(vars(shell)[k])]:
         del vars(shell)[key]
         restored.append("shell." + key)
     cleanup, post, ast = state.transformers
@@ -117,9 +123,6 @@ def _medimg_grading_guard():
         sys.settrace(None)
         sys.setprofile(None)
         restored.append("sys.settrace/setprofile")
-    if sys.excepthook is not state.excepthook:
-        sys.excepthook = state.excepthook
-        restored.append("sys.excepthook")
     return restored
 _medimg_grading_restored = _medimg_grading_guard()
 del _medimg_grading_guard
@@ -214,7 +217,11 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
         iopub_timeout=4,
         on_cell_executed=on_executed,
     )
-    hidden = -1  # index given to the cells the runner adds; their outputs never reach `nb`
+    cells = list(nb.cells)
+    # nbclient stores each executed cell at nb.cells[index]: the cells the runner adds all
+    # use one extra slot at the end, removed again before the notebook is returned.
+    nb.cells.append(new_code_cell(""))
+    hidden = len(nb.cells) - 1
 
     def remaining() -> float:
         return deadline - time.monotonic()
@@ -231,7 +238,7 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
     try:
         with client.setup_kernel():
             run_hidden(PROLOGUE)
-            for index, cell in enumerate(nb.cells):
+            for index, cell in enumerate(cells):
                 if cell.cell_type != "code":
                     continue
                 if remaining() <= 0:
@@ -278,6 +285,7 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
         record.update(status="crash", cell=index, message="the kernel died")
     except Exception as exc:  # the kernel misbehaved in a way nbclient did not expect
         record.update(status="crash", cell=index, message=f"{type(exc).__name__}: {exc}"[:300])
+    nb.cells = cells
     nb.metadata["medimg_grading"] = record
     return nb
 

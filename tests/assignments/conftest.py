@@ -1,0 +1,135 @@
+"""Fixtures for the assignment tests: grade every variant of an assignment once per session."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from assignment_course import (
+    RELEASE_STUDENT,
+    ROOT,
+    SOLUTION_STUDENT,
+    build_spec,
+    run_course,
+    structure,
+)
+from assignment_variants import VARIANTS
+
+
+class GradedAssignment:
+    """Scores of every student of one scratch course, with lookups per function."""
+
+    def __init__(self, assignment: str):
+        self.assignment = assignment
+        self.structure = structure(assignment)
+        self.variants = VARIANTS.get(assignment, {})
+        spec, self.where = build_spec(assignment, self.variants)
+        started = time.perf_counter()
+        result = run_course(assignment, spec)
+        self.seconds = time.perf_counter() - started
+        self.scores: dict[str, dict[str, list[float]]] = result["scores"]
+        self.errors: dict[str, dict[str, str]] = result["errors"]
+
+    def student(self, function: str, kind: str, name: str) -> str:
+        """Student id that carries a variant (or the solution / release)."""
+        return self.where[(function, kind, name)]
+
+    def marks(self, student: str, function: str) -> tuple[float, float]:
+        """(score, max score) of a student over the test cells of one function."""
+        cells = self.structure.tests[function]
+        got = sum(self.scores[student][c][0] for c in cells)
+        best = sum(self.scores[student][c][1] for c in cells)
+        return got, best
+
+    def feedback(self, student: str, function: str) -> str:
+        """Error messages of the failing test cells of one function."""
+        return "\n".join(self.errors[student].get(c, "") for c in self.structure.tests[function])
+
+    def counts(self) -> dict[str, int | float]:
+        """Numbers for the summary table."""
+        caught = accepted = n_wrong = n_correct = 0
+        for function, kinds in self.variants.items():
+            for name in kinds.get("wrong", {}):
+                got, best = self.marks(self.student(function, "wrong", name), function)
+                n_wrong += 1
+                caught += got < best
+            for name in kinds.get("correct", {}):
+                got, best = self.marks(self.student(function, "correct", name), function)
+                n_correct += 1
+                accepted += got == best
+        solution = sum(s for s, _ in self.scores[SOLUTION_STUDENT].values())
+        release = sum(s for s, _ in self.scores[RELEASE_STUDENT].values())
+        return {
+            "functions": len(self.structure.solutions),
+            "test_cells": sum(len(t) for t in self.structure.tests.values()),
+            "points": sum(self.structure.points.values()),
+            "visible_tests": self.structure.visible_asserts,
+            "hidden_tests": self.structure.hidden_asserts,
+            "wrong_implementations": n_wrong,
+            "wrong_caught": caught,
+            "correct_alternatives": n_correct,
+            "correct_accepted": accepted,
+            "solution_score": solution,
+            "release_score": release,
+            "grading_seconds": round(self.seconds, 1),
+        }
+
+
+_GRADED: dict[str, GradedAssignment] = {}
+
+
+@pytest.fixture(scope="session")
+def graded() -> Callable[[str], GradedAssignment]:
+    """Return a function that grades an assignment's variants (once per session) and caches it."""
+
+    def get(assignment: str) -> GradedAssignment:
+        if assignment not in _GRADED:
+            _GRADED[assignment] = GradedAssignment(assignment)
+        return _GRADED[assignment]
+
+    return get
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print (and save to _build/assignment_counts.json) what the graded assignments cover."""
+    if not _GRADED:
+        return
+    rows = {name: graded.counts() for name, graded in sorted(_GRADED.items())}
+    columns = [
+        ("functions", "functions"),
+        ("test_cells", "test cells"),
+        ("visible_tests", "visible"),
+        ("hidden_tests", "hidden"),
+        ("wrong_caught", "wrong caught"),
+        ("correct_accepted", "correct ok"),
+        ("grading_seconds", "seconds"),
+    ]
+    totals = {key: sum(row[key] for row in rows.values()) for key in rows[next(iter(rows))]}
+    write = terminalreporter.write_line
+    terminalreporter.section("assignment test coverage")
+    header = f"{'assignment':<34}" + "".join(f"{title:>14}" for _, title in columns)
+    write(header)
+    for name, row in [*rows.items(), ("TOTAL", totals)]:
+        cells = []
+        for key, _ in columns:
+            value = row[key]
+            if key == "wrong_caught":
+                value = f"{row['wrong_caught']}/{row['wrong_implementations']}"
+            elif key == "correct_accepted":
+                value = f"{row['correct_accepted']}/{row['correct_alternatives']}"
+            elif isinstance(value, float):
+                value = f"{value:.0f}"
+            cells.append(f"{value!s:>14}")
+        write(f"{name:<34}" + "".join(cells))
+    write("visible/hidden: assertions outside/inside the hidden-test blocks of the test cells")
+    build = Path(ROOT) / "_build"
+    try:
+        build.mkdir(exist_ok=True)
+        (build / "assignment_counts.json").write_text(
+            json.dumps({"assignments": rows, "total": totals}, indent=2) + "\n"
+        )
+    except OSError as error:  # a read-only checkout still gets the table on screen
+        write(f"could not write {build / 'assignment_counts.json'}: {error}")

@@ -1,0 +1,146 @@
+"""The student release in exercises/ is current, complete and gives nothing away."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from assignment_course import ROOT, assignment_names, structure, tool_env
+from assignment_variants import DIAGNOSES, VARIANTS
+
+ASSIGNMENTS = assignment_names()
+EXERCISES = ROOT / "exercises"
+REGION = re.compile(
+    r"^[ \t]*### BEGIN (SOLUTION|HIDDEN TESTS)[ \t]*$(.*?)^[ \t]*### END \1[ \t]*$", re.M | re.S
+)
+# Lines that may legitimately appear both in a solution and in the release: blank lines, comments,
+# docstring quotes, lone brackets and punctuation, and bare control-flow keywords.
+TRIVIAL = re.compile(
+    r"""^(
+        \#.*
+        | [()\[\]{},:;.\s]*
+        | (\"\"\"|''')
+        | (return|pass|break|continue|else:|try:|finally:|raise|return\ None)
+    )$""",
+    re.X,
+)
+
+
+def _cell_sources(path: Path) -> list[str]:
+    notebook = json.loads(path.read_text())
+    return ["".join(cell["source"]) for cell in notebook["cells"]]
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Non-trivial lines inside solution and hidden-test regions of an instructor notebook."""
+    notebook = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    lines = set()
+    for source in _cell_sources(notebook):
+        for _, body in REGION.findall(source):
+            lines.update(line.strip() for line in body.splitlines())
+    return {line for line in lines if not TRIVIAL.match(line)}
+
+
+def released_lines(path: Path) -> set[str]:
+    """Stripped lines of a released file (the cell sources for a notebook)."""
+    if path.suffix == ".ipynb":
+        text = "\n".join(_cell_sources(path))
+    else:
+        text = path.read_text(errors="replace")
+    return {line.strip() for line in text.splitlines()}
+
+
+def test_there_are_six_assignments():
+    assert len(ASSIGNMENTS) == 6, f"expected 6 assignments in solutions/, found {ASSIGNMENTS}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_exists_for_every_assignment(assignment):
+    path = EXERCISES / assignment / f"{assignment}.ipynb"
+    assert path.is_file(), (
+        f"expected the released notebook {path.relative_to(ROOT)}; run `make release`"
+    )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_solution_or_hidden_test_line_in_release(assignment):
+    secrets = secret_lines(assignment)
+    assert secrets, f"found no solution or hidden-test lines in solutions/{assignment}"
+    leaks = []
+    for path in sorted(EXERCISES.rglob("*")):
+        if path.is_file():
+            leaks += [
+                f"{path.relative_to(ROOT)}: {line}"
+                for line in sorted(secrets & released_lines(path))
+            ]
+    assert not leaks, (
+        "expected no solution or hidden-test line in exercises/, found:\n" + "\n".join(leaks)
+    )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebooks_are_committed_without_outputs(assignment):
+    for folder in ("solutions", "exercises"):
+        path = ROOT / folder / assignment / f"{assignment}.ipynb"
+        if not path.exists():
+            continue
+        notebook = json.loads(path.read_text())
+        with_output = [
+            i
+            for i, c in enumerate(notebook["cells"])
+            if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])
+        ]
+        assert not with_output, (
+            f"expected no outputs in {path.relative_to(ROOT)}, found some in cells {with_output}"
+        )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_function_has_wrong_and_correct_variants(assignment):
+    for function in structure(assignment).solutions:
+        kinds = VARIANTS.get(assignment, {}).get(function, {})
+        n_wrong, n_correct = len(kinds.get("wrong", {})), len(kinds.get("correct", {}))
+        assert n_wrong >= 3, (
+            f"{assignment}.{function}: expected at least 3 wrong implementations, found {n_wrong}"
+        )
+        assert n_correct >= 1, (
+            f"{assignment}.{function}: expected an alternative correct implementation, found none"
+        )
+        unknown = set(DIAGNOSES.get(assignment, {}).get(function, {})) - set(kinds["wrong"])
+        assert not unknown, (
+            f"{assignment}.{function}: diagnoses name unknown variants {sorted(unknown)}"
+        )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_function_has_visible_and_hidden_tests(assignment):
+    info = structure(assignment)
+    for function, cells in info.tests.items():
+        assert cells, f"{assignment}.{function}: expected at least one test cell after the function"
+    assert info.visible_asserts and info.hidden_asserts, (
+        f"{assignment}: expected visible and hidden tests"
+    )
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_release_matches_a_fresh_generation():
+    db = ROOT / "gradebook.db"
+    had_db = db.exists()
+    proc = subprocess.run(
+        [sys.executable, "-m", "medimg.grading.release", "--check"],
+        cwd=ROOT,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, (
+        f"expected exercises/ to equal a fresh generation; got:\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    )
+    assert had_db or not db.exists(), "the release step created gradebook.db in the repository"
