@@ -15,13 +15,18 @@
         el.removeAttribute("aria-label");
       }
     });
-    // the colour-mode button is named by its aria-label; its icons are decoration
+    // the colour-mode button is named by its aria-label ("Color mode"); its icons, whose
+    // titles ("Light", "Dark") would count as visible text, are decoration
     root.querySelectorAll(".theme-switch-button svg, .theme-switch-button i").forEach(function (el) {
       if (el.getAttribute("aria-hidden") !== "true") {
         el.setAttribute("aria-hidden", "true");
         el.removeAttribute("aria-labelledby");
         el.removeAttribute("role");
+        el.removeAttribute("title");
       }
+      el.querySelectorAll("title").forEach(function (title) {
+        title.remove();
+      });
     });
   }
 

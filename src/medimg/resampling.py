@@ -47,9 +47,8 @@ def _interpolator(interpolator: int | str) -> int:
             raise ValueError(
                 f"unknown interpolator {interpolator!r}; choose one of {sorted(INTERPOLATORS)}"
             ) from None
-    if isinstance(interpolator, bool) or not isinstance(interpolator, int | np.integer):
-        raise ValueError(f"interpolator must be a SimpleITK interpolator, got {interpolator!r}")
-    if int(interpolator) not in _KNOWN_INTERPOLATORS:
+    is_integer = isinstance(interpolator, int | np.integer) and not isinstance(interpolator, bool)
+    if not is_integer or int(interpolator) not in _KNOWN_INTERPOLATORS:
         raise ValueError(f"interpolator must be a SimpleITK interpolator, got {interpolator!r}")
     return int(interpolator)
 

@@ -97,6 +97,12 @@ def quantize(values: np.ndarray | Sequence[float] | float, step: float) -> np.nd
     ValueError
         If ``step <= 0`` or is not finite.
 
+    Notes
+    -----
+    A value that lies on a bin edge only up to floating-point rounding can land in the bin
+    below: ``0.3 / 0.1`` is ``2.9999999999999996`` in binary floating point, so
+    ``quantize(0.3, 0.1)`` gives ``0.2``. Integer-valued data and steps are exact.
+
     Examples
     --------
     The lecture's example, binned every 10 units:

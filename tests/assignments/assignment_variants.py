@@ -382,3 +382,819 @@ DIAGNOSES["ps02_sampling_quantization"] = {
         "block_mean": "averaging blocks",
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# ps03_resampling_interpolation
+# ---------------------------------------------------------------------------------------------
+VARIANTS["ps03_resampling_interpolation"] = {
+    "nearest_neighbour": {
+        "wrong": {
+            "row_column_swapped": '''
+def nearest_neighbour(array, points, fill=0.0):
+    array = np.asarray(array)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    first = np.floor(pts[:, 0] + 0.5).astype(int)
+    second = np.floor(pts[:, 1] + 0.5).astype(int)
+    inside = (first >= 0) & (first < array.shape[0]) & (second >= 0) & (second < array.shape[1])
+    values = np.full(len(pts), fill, dtype=float)
+    values[inside] = array[first[inside], second[inside]]
+    return values
+''',
+            "floor": '''
+def nearest_neighbour(array, points, fill=0.0):
+    array = np.asarray(array)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    col = np.floor(pts[:, 0]).astype(int)
+    row = np.floor(pts[:, 1]).astype(int)
+    inside = (col >= 0) & (col < array.shape[1]) & (row >= 0) & (row < array.shape[0])
+    values = np.full(len(pts), fill, dtype=float)
+    values[inside] = array[row[inside], col[inside]]
+    return values
+''',
+            "strict_border": '''
+def nearest_neighbour(array, points, fill=0.0):
+    array = np.asarray(array)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = array.shape
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] <= w - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= h - 1)
+    col = np.clip(np.floor(pts[:, 0] + 0.5).astype(int), 0, w - 1)
+    row = np.clip(np.floor(pts[:, 1] + 0.5).astype(int), 0, h - 1)
+    return np.where(inside, array[row, col], fill).astype(float)
+''',
+            "clips_instead_of_fill": '''
+def nearest_neighbour(array, points, fill=0.0):
+    array = np.asarray(array)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = array.shape
+    col = np.clip(np.floor(pts[:, 0] + 0.5).astype(int), 0, w - 1)
+    row = np.clip(np.floor(pts[:, 1] + 0.5).astype(int), 0, h - 1)
+    return array[row, col].astype(float)
+''',
+            "uses_map_coordinates": '''
+def nearest_neighbour(array, points, fill=0.0):
+    from scipy import ndimage
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = np.shape(array)
+    inside = (pts[:, 0] >= -0.5) & (pts[:, 0] < w - 0.5) & (pts[:, 1] >= -0.5) & (pts[:, 1] < h - 0.5)
+    coords = np.clip(np.floor(pts[:, ::-1] + 0.5), 0, [h - 1, w - 1]).T
+    values = ndimage.map_coordinates(np.asarray(array, dtype=float), coords, order=0)
+    return np.where(inside, values, fill)
+''',
+        },
+        "correct": {
+            "loops": '''
+def nearest_neighbour(array, points, fill=0.0):
+    h, w = np.shape(array)
+    values = []
+    for x, y in np.asarray(points, dtype=float).reshape(-1, 2):
+        col, row = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+        values.append(float(array[row, col]) if 0 <= col < w and 0 <= row < h else float(fill))
+    return np.array(values)
+''',
+            "rint": '''
+def nearest_neighbour(array, points, fill=0.0):
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    col, row = np.rint(pts[:, 0]).astype(int), np.rint(pts[:, 1]).astype(int)
+    h, w = np.shape(array)
+    ok = (0 <= col) & (col < w) & (0 <= row) & (row < h)
+    out = np.full(pts.shape[0], float(fill))
+    out[ok] = np.asarray(array)[row[ok], col[ok]]
+    return out
+''',
+        },
+    },
+    "bilinear": {
+        "wrong": {
+            "row_column_swapped": '''
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array, dtype=float)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    r, c = pts[:, 0], pts[:, 1]
+    inside = (r >= 0) & (r <= a.shape[0] - 1) & (c >= 0) & (c <= a.shape[1] - 1)
+    r0 = np.clip(np.floor(r), 0, a.shape[0] - 2).astype(int)
+    c0 = np.clip(np.floor(c), 0, a.shape[1] - 2).astype(int)
+    fr, fc = r - r0, c - c0
+    v = (1 - fr) * (1 - fc) * a[r0, c0] + (1 - fr) * fc * a[r0, c0 + 1] + fr * (1 - fc) * a[r0 + 1, c0] + fr * fc * a[r0 + 1, c0 + 1]
+    return np.where(inside, v, fill)
+''',
+            "swapped_weights": '''
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array, dtype=float)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    x, y = pts[:, 0], pts[:, 1]
+    h, w = a.shape
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    x0 = np.clip(np.floor(x), 0, w - 2).astype(int)
+    y0 = np.clip(np.floor(y), 0, h - 2).astype(int)
+    fx, fy = x - x0, y - y0
+    v = fx * fy * a[y0, x0] + (1 - fx) * fy * a[y0, x0 + 1] + fx * (1 - fy) * a[y0 + 1, x0] + (1 - fx) * (1 - fy) * a[y0 + 1, x0 + 1]
+    return np.where(inside, v, fill)
+''',
+            "last_row_outside": '''
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array, dtype=float)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    x, y = pts[:, 0], pts[:, 1]
+    h, w = a.shape
+    inside = (x >= 0) & (x < w - 1) & (y >= 0) & (y < h - 1)
+    x0 = np.clip(np.floor(x), 0, w - 2).astype(int)
+    y0 = np.clip(np.floor(y), 0, h - 2).astype(int)
+    fx, fy = x - x0, y - y0
+    v = (1 - fx) * (1 - fy) * a[y0, x0] + fx * (1 - fy) * a[y0, x0 + 1] + (1 - fx) * fy * a[y0 + 1, x0] + fx * fy * a[y0 + 1, x0 + 1]
+    return np.where(inside, v, fill)
+''',
+            "nearest_instead": '''
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array, dtype=float)
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    x, y = pts[:, 0], pts[:, 1]
+    h, w = a.shape
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    col = np.clip(np.floor(x + 0.5), 0, w - 1).astype(int)
+    row = np.clip(np.floor(y + 0.5), 0, h - 1).astype(int)
+    return np.where(inside, a[row, col], fill)
+''',
+            "uses_map_coordinates": '''
+def bilinear(array, points, fill=0.0):
+    from scipy.ndimage import map_coordinates
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = np.shape(array)
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] <= w - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= h - 1)
+    values = map_coordinates(np.asarray(array, dtype=float), pts[:, ::-1].T, order=1, mode="nearest")
+    return np.where(inside, values, fill)
+''',
+        },
+        "correct": {
+            "loops_two_lerps": '''
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array, dtype=float)
+    h, w = a.shape
+    out = []
+    for x, y in np.asarray(points, dtype=float).reshape(-1, 2):
+        if not (0 <= x <= w - 1 and 0 <= y <= h - 1):
+            out.append(float(fill))
+            continue
+        x0, y0 = min(int(x), w - 2), min(int(y), h - 2)
+        fx, fy = x - x0, y - y0
+        top = a[y0, x0] + fx * (a[y0, x0 + 1] - a[y0, x0])
+        bottom = a[y0 + 1, x0] + fx * (a[y0 + 1, x0 + 1] - a[y0 + 1, x0])
+        out.append(top + fy * (bottom - top))
+    return np.array(out)
+''',
+        },
+    },
+    "resample_to_spacing": {
+        "wrong": {
+            "floor_size": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    size = [int(n * s / t) for n, s, t in zip(image.GetSize(), image.GetSpacing(), new_spacing)]
+    return sitk.Resample(image, size, sitk.Transform(), interpolator, image.GetOrigin(), [float(s) for s in new_spacing], image.GetDirection(), 0.0, image.GetPixelID())
+''',
+            "keeps_size": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    return sitk.Resample(image, image.GetSize(), sitk.Transform(), interpolator, image.GetOrigin(), [float(s) for s in new_spacing], image.GetDirection(), 0.0, image.GetPixelID())
+''',
+            "identity_direction": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    size = [int(round(n * s / t)) for n, s, t in zip(image.GetSize(), image.GetSpacing(), new_spacing)]
+    eye = tuple(np.eye(image.GetDimension()).ravel())
+    return sitk.Resample(image, size, sitk.Transform(), interpolator, image.GetOrigin(), [float(s) for s in new_spacing], eye, 0.0, image.GetPixelID())
+''',
+            "always_linear": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    size = [int(round(n * s / t)) for n, s, t in zip(image.GetSize(), image.GetSpacing(), new_spacing)]
+    return sitk.Resample(image, size, sitk.Transform(), sitk.sitkLinear, image.GetOrigin(), [float(s) for s in new_spacing], image.GetDirection(), 0.0, image.GetPixelID())
+''',
+            "float_output": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    size = [int(round(n * s / t)) for n, s, t in zip(image.GetSize(), image.GetSpacing(), new_spacing)]
+    return sitk.Resample(image, size, sitk.Transform(), interpolator, image.GetOrigin(), [float(s) for s in new_spacing], image.GetDirection(), 0.0, sitk.sitkFloat32)
+''',
+        },
+        "correct": {
+            "filter_object": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    resampler = sitk.ResampleImageFilter()
+    resampler.SetOutputSpacing([float(s) for s in new_spacing])
+    resampler.SetSize([round(n * s / t) for n, s, t in zip(image.GetSize(), image.GetSpacing(), new_spacing)])
+    resampler.SetOutputOrigin(image.GetOrigin())
+    resampler.SetOutputDirection(image.GetDirection())
+    resampler.SetInterpolator(interpolator)
+    resampler.SetDefaultPixelValue(0)
+    resampler.SetOutputPixelType(image.GetPixelID())
+    return resampler.Execute(image)
+''',
+            "reference_image": '''
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    size = np.rint(np.multiply(image.GetSize(), image.GetSpacing()) / np.asarray(new_spacing, float))
+    reference = sitk.Image([int(n) for n in size], image.GetPixelID())
+    reference.SetSpacing([float(s) for s in new_spacing])
+    reference.SetOrigin(image.GetOrigin())
+    reference.SetDirection(image.GetDirection())
+    return sitk.Resample(image, reference, sitk.Transform(), interpolator, 0)
+''',
+        },
+    },
+    "rotate": {
+        "wrong": {
+            "degrees_as_radians": '''
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2.0 for n in image.GetSize()])
+    transform = sitk.Euler2DTransform(centre, angle_degrees)
+    return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
+''',
+            "about_origin": '''
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    transform = sitk.Euler2DTransform()
+    transform.SetAngle(np.deg2rad(angle_degrees))
+    return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
+''',
+            "negated_angle": '''
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2.0 for n in image.GetSize()])
+    transform = sitk.Euler2DTransform(centre, -np.deg2rad(angle_degrees))
+    return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
+''',
+            "centre_in_index_units": '''
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    centre = [(n - 1) / 2.0 for n in image.GetSize()]
+    transform = sitk.Euler2DTransform(centre, np.deg2rad(angle_degrees))
+    return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
+''',
+        },
+        "correct": {
+            "affine_matrix": '''
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    a = np.deg2rad(angle_degrees)
+    transform = sitk.AffineTransform(2)
+    transform.SetMatrix([np.cos(a), -np.sin(a), np.sin(a), np.cos(a)])
+    size = np.array(image.GetSize(), dtype=float)
+    transform.SetCenter(image.TransformContinuousIndexToPhysicalPoint(tuple((size - 1) / 2)))
+    resampler = sitk.ResampleImageFilter()
+    resampler.SetReferenceImage(image)
+    resampler.SetTransform(transform)
+    resampler.SetInterpolator(interpolator)
+    resampler.SetDefaultPixelValue(0)
+    return resampler.Execute(image)
+''',
+        },
+    },
+}
+DIAGNOSES["ps03_resampling_interpolation"] = {
+    "nearest_neighbour": {
+        "row_column_swapped": "(row, column) instead of (x, y)",
+        "floor": "you truncated (floor)",
+        "strict_border": "less than half a pixel beyond the border",
+        "clips_instead_of_fill": "must get the fill value",
+        "uses_map_coordinates": "expected an implementation with numpy",
+    },
+    "bilinear": {
+        "row_column_swapped": "(row, column) instead of (x, y)",
+        "swapped_weights": "the weights are swapped",
+        "last_row_outside": "are inside the image",
+        "nearest_instead": "nearest-neighbour values",
+        "uses_map_coordinates": "expected an implementation with numpy",
+    },
+    "resample_to_spacing": {
+        "floor_size": "you used floor",
+        "always_linear": "was the interpolator argument used",
+    },
+    "rotate": {
+        "degrees_as_radians": "the angle was used as radians",
+        "about_origin": "not about its centre",
+        "negated_angle": "the rotation goes the wrong way",
+        "centre_in_index_units": "the centre was given as an index",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# ps04_intensity_thresholding_noise
+# ---------------------------------------------------------------------------------------------
+VARIANTS["ps04_intensity_thresholding_noise"] = {
+    "window_level": {
+        "wrong": {
+            "no_clip": '''
+def window_level(values, window, level):
+    return (np.asarray(values, dtype=float) - (level - window / 2.0)) / window
+''',
+            "level_as_lower_end": '''
+def window_level(values, window, level):
+    return np.clip((np.asarray(values, dtype=float) - level) / window, 0.0, 1.0)
+''',
+            "half_window": '''
+def window_level(values, window, level):
+    return np.clip((np.asarray(values, dtype=float) - (level - window / 2.0)) / (window / 2.0), 0.0, 1.0)
+''',
+            "scaled_to_255": '''
+def window_level(values, window, level):
+    return 255.0 * np.clip((np.asarray(values, dtype=float) - (level - window / 2.0)) / window, 0.0, 1.0)
+''',
+        },
+        "correct": {
+            "interp": '''
+def window_level(values, window, level):
+    return np.interp(np.asarray(values, dtype=float), [level - window / 2, level + window / 2], [0.0, 1.0])
+''',
+        },
+    },
+    "threshold": {
+        "wrong": {
+            "strict_bounds": '''
+def threshold(values, lower, upper):
+    values = np.asarray(values)
+    return ((values > lower) & (values < upper)).astype(np.uint8)
+''',
+            "lower_only": '''
+def threshold(values, lower, upper):
+    return (np.asarray(values) >= lower).astype(np.uint8)
+''',
+            "boolean_result": '''
+def threshold(values, lower, upper):
+    values = np.asarray(values)
+    return (values >= lower) & (values <= upper)
+''',
+            "or_instead_of_and": '''
+def threshold(values, lower, upper):
+    values = np.asarray(values)
+    return ((values >= lower) | (values <= upper)).astype(np.uint8)
+''',
+        },
+        "correct": {
+            "where": '''
+def threshold(values, lower, upper):
+    values = np.asarray(values)
+    return np.where(np.logical_and(lower <= values, values <= upper), 1, 0).astype("uint8")
+''',
+        },
+    },
+    "otsu_threshold": {
+        "wrong": {
+            "mean_value": '''
+def otsu_threshold(values, bins=256):
+    return float(np.mean(values))
+''',
+            "bin_number": '''
+def otsu_threshold(values, bins=256):
+    v = np.asarray(values, dtype=float).ravel()
+    counts, edges = np.histogram(v, bins=bins, range=(v.min(), v.max()))
+    centres = (edges[:-1] + edges[1:]) / 2
+    p = counts / counts.sum()
+    w0 = np.cumsum(p)
+    m0 = np.cumsum(p * centres)
+    ok = (w0 > 1e-12) & (w0 < 1 - 1e-12)
+    between = np.zeros_like(w0)
+    between[ok] = (m0[-1] * w0[ok] - m0[ok]) ** 2 / (w0[ok] * (1 - w0[ok]))
+    return float(np.argmax(between))
+''',
+            "forgets_minimum": '''
+def otsu_threshold(values, bins=256):
+    v = np.asarray(values, dtype=float).ravel()
+    counts, edges = np.histogram(v, bins=bins, range=(v.min(), v.max()))
+    centres = (edges[:-1] + edges[1:]) / 2
+    p = counts / counts.sum()
+    w0 = np.cumsum(p)
+    m0 = np.cumsum(p * centres)
+    ok = (w0 > 1e-12) & (w0 < 1 - 1e-12)
+    between = np.zeros_like(w0)
+    between[ok] = (m0[-1] * w0[ok] - m0[ok]) ** 2 / (w0[ok] * (1 - w0[ok]))
+    width = (v.max() - v.min()) / bins
+    return float((np.argmax(between) + 1) * width)
+''',
+            "minimises": '''
+def otsu_threshold(values, bins=256):
+    v = np.asarray(values, dtype=float).ravel()
+    counts, edges = np.histogram(v, bins=bins, range=(v.min(), v.max()))
+    centres = (edges[:-1] + edges[1:]) / 2
+    p = counts / counts.sum()
+    w0 = np.cumsum(p)
+    m0 = np.cumsum(p * centres)
+    ok = (w0 > 1e-12) & (w0 < 1 - 1e-12)
+    between = np.full_like(w0, np.inf)
+    between[ok] = (m0[-1] * w0[ok] - m0[ok]) ** 2 / (w0[ok] * (1 - w0[ok]))
+    return float(edges[np.argmin(between) + 1])
+''',
+            "uses_simpleitk": '''
+def otsu_threshold(values, bins=256):
+    f = sitk.OtsuThresholdImageFilter()
+    f.SetNumberOfHistogramBins(bins)
+    f.Execute(sitk.GetImageFromArray(np.asarray(values, dtype=np.float32).reshape(1, -1)))
+    return float(f.GetThreshold())
+''',
+        },
+        "correct": {
+            "loop_over_bins": '''
+def otsu_threshold(values, bins=256):
+    v = np.asarray(values, dtype=float).ravel()
+    counts, edges = np.histogram(v, bins=bins, range=(v.min(), v.max()))
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    best, best_k = -1.0, 0
+    for k in range(bins - 1):
+        n0, n1 = counts[: k + 1].sum(), counts[k + 1 :].sum()
+        if n0 == 0 or n1 == 0:
+            continue
+        mu0 = (counts[: k + 1] * centres[: k + 1]).sum() / n0
+        mu1 = (counts[k + 1 :] * centres[k + 1 :]).sum() / n1
+        between = n0 * n1 * (mu0 - mu1) ** 2
+        if between > best:
+            best, best_k = between, k
+    return float(centres[best_k])
+''',
+        },
+    },
+    "add_gaussian_noise": {
+        "wrong": {
+            "legacy_random": '''
+def add_gaussian_noise(values, sigma, seed):
+    np.random.seed(seed)
+    values = np.asarray(values, dtype=float)
+    return values + np.random.normal(0.0, sigma, size=values.shape)
+''',
+            "variance_as_scale": '''
+def add_gaussian_noise(values, sigma, seed):
+    values = np.asarray(values, dtype=float)
+    return values + np.random.default_rng(seed).normal(0.0, sigma**2, size=values.shape)
+''',
+            "multiplicative": '''
+def add_gaussian_noise(values, sigma, seed):
+    values = np.asarray(values, dtype=float)
+    return values * (1.0 + np.random.default_rng(seed).normal(0.0, sigma, size=values.shape))
+''',
+            "ignores_seed": '''
+def add_gaussian_noise(values, sigma, seed):
+    values = np.asarray(values, dtype=float)
+    return values + np.random.default_rng().normal(0.0, sigma, size=values.shape)
+''',
+        },
+        "correct": {
+            "standard_normal": '''
+def add_gaussian_noise(values, sigma, seed):
+    generator = np.random.default_rng(seed)
+    return np.asarray(values, dtype=np.float64) + sigma * generator.standard_normal(np.shape(values))
+''',
+        },
+    },
+    "snr": {
+        "wrong": {
+            "sample_std": '''
+def snr(signal, background):
+    return float(np.mean(signal) / np.std(background, ddof=1))
+''',
+            "mean_background": '''
+def snr(signal, background):
+    return float(np.mean(signal) / np.mean(background))
+''',
+            "variance": '''
+def snr(signal, background):
+    return float(np.mean(signal) / np.var(background))
+''',
+            "std_of_signal": '''
+def snr(signal, background):
+    return float(np.std(signal) / np.std(background))
+''',
+        },
+        "correct": {
+            "statistics_module": '''
+def snr(signal, background):
+    import statistics
+    return statistics.fmean(np.ravel(signal).tolist()) / statistics.pstdev(np.ravel(background).astype(float).tolist())
+''',
+        },
+    },
+}
+DIAGNOSES["ps04_intensity_thresholding_noise"] = {
+    "window_level": {
+        "no_clip": "must be clipped",
+        "level_as_lower_end": "the level is the centre of the window",
+        "half_window": "you divided by half the window",
+        "scaled_to_255": "you scaled to 0..255",
+    },
+    "threshold": {"strict_bounds": "both bounds are included", "lower_only": "the upper bound was not applied"},
+    "otsu_threshold": {
+        "mean_value": "you returned the mean intensity",
+        "bin_number": "you returned the bin number",
+        "forgets_minimum": "missing the minimum",
+        "uses_simpleitk": "expected your own implementation",
+    },
+    "add_gaussian_noise": {
+        "legacy_random": "legacy np.random.seed",
+        "variance_as_scale": "you used the variance",
+        "multiplicative": "must be added, not multiplied",
+    },
+    "snr": {
+        "sample_std": "ddof=1",
+        "mean_background": "divided by the mean of the background",
+        "variance": "divided by the variance",
+        "std_of_signal": "standard deviation of the signal",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# ps05_convolution_filtering
+# ---------------------------------------------------------------------------------------------
+# The blur variants carry their own (correct) kernel so that they do not depend on the
+# gaussian_kernel_1d variant graded in the same notebook.
+_KERNEL = """
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+"""
+VARIANTS["ps05_convolution_filtering"] = {
+    "gaussian_kernel_1d": {
+        "wrong": {
+            "density_not_normalised": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    if radius is None:
+        radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    return np.exp(-(x**2) / (2 * sigma**2)) / (np.sqrt(2 * np.pi) * sigma)
+''',
+            "missing_factor_two": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    if radius is None:
+        radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / sigma**2)
+    return weights / weights.sum()
+''',
+            "truncated_radius": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    if radius is None:
+        radius = int(3 * sigma)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2 * sigma**2))
+    return weights / weights.sum()
+''',
+            "even_length": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    if radius is None:
+        radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius, dtype=float)
+    weights = np.exp(-(x**2) / (2 * sigma**2))
+    return weights / weights.sum()
+''',
+        },
+        "correct": {
+            "scipy_window": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    from scipy.signal.windows import gaussian
+    r = int(3 * sigma + 0.5) if radius is None else radius
+    weights = gaussian(2 * r + 1, std=sigma)
+    return weights / np.sum(weights)
+''',
+            "loop": '''
+def gaussian_kernel_1d(sigma, radius=None):
+    import math
+    r = int(3 * sigma + 0.5) if radius is None else int(radius)
+    weights = [math.exp(-(i * i) / (2 * sigma * sigma)) for i in range(-r, r + 1)]
+    total = sum(weights)
+    return np.array([w / total for w in weights])
+''',
+        },
+    },
+    "convolve2d": {
+        "wrong": {
+            "correlation": '''
+def convolve2d(array, kernel):
+    image = np.asarray(array, dtype=float)
+    weights = np.asarray(kernel, dtype=float)
+    kh, kw = weights.shape
+    padded = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)))
+    result = np.zeros_like(image)
+    for i in range(kh):
+        for j in range(kw):
+            result += weights[i, j] * padded[i : i + image.shape[0], j : j + image.shape[1]]
+    return result
+''',
+            "flip_one_axis": '''
+def convolve2d(array, kernel):
+    image = np.asarray(array, dtype=float)
+    weights = np.asarray(kernel, dtype=float)[::-1, :]
+    kh, kw = weights.shape
+    padded = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)))
+    result = np.zeros_like(image)
+    for i in range(kh):
+        for j in range(kw):
+            result += weights[i, j] * padded[i : i + image.shape[0], j : j + image.shape[1]]
+    return result
+''',
+            "edge_padding": '''
+def convolve2d(array, kernel):
+    image = np.asarray(array, dtype=float)
+    weights = np.asarray(kernel, dtype=float)[::-1, ::-1]
+    kh, kw = weights.shape
+    padded = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)), mode="edge")
+    result = np.zeros_like(image)
+    for i in range(kh):
+        for j in range(kw):
+            result += weights[i, j] * padded[i : i + image.shape[0], j : j + image.shape[1]]
+    return result
+''',
+            "valid_only": '''
+def convolve2d(array, kernel):
+    image = np.asarray(array, dtype=float)
+    weights = np.asarray(kernel, dtype=float)[::-1, ::-1]
+    kh, kw = weights.shape
+    h, w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    result = np.zeros((h, w))
+    for i in range(kh):
+        for j in range(kw):
+            result += weights[i, j] * image[i : i + h, j : j + w]
+    return result
+''',
+            "uses_scipy": '''
+def convolve2d(array, kernel):
+    from scipy import ndimage
+    return ndimage.convolve(np.asarray(array, dtype=float), np.asarray(kernel, dtype=float), mode="constant", cval=0.0)
+''',
+        },
+        "correct": {
+            "four_loops": '''
+def convolve2d(array, kernel):
+    image = np.asarray(array, dtype=float)
+    k = np.asarray(kernel, dtype=float)
+    h, w = image.shape
+    kh, kw = k.shape
+    out = np.zeros((h, w))
+    for y in range(h):
+        for x in range(w):
+            total = 0.0
+            for i in range(kh):
+                for j in range(kw):
+                    yy, xx = y - (i - kh // 2), x - (j - kw // 2)
+                    if 0 <= yy < h and 0 <= xx < w:
+                        total += k[i, j] * image[yy, xx]
+            out[y, x] = total
+    return out
+''',
+            "sliding_windows": '''
+def convolve2d(array, kernel):
+    k = np.asarray(kernel, dtype=float)
+    ry, rx = k.shape[0] // 2, k.shape[1] // 2
+    padded = np.pad(np.asarray(array, dtype=float), ((ry, ry), (rx, rx)), constant_values=0.0)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, k.shape)
+    return np.einsum("yxij,ij->yx", windows, k[::-1, ::-1])
+''',
+        },
+    },
+    "gaussian_blur": {
+        "wrong": {
+            "zero_padding": '''
+def gaussian_blur(array, sigma):
+''' + _KERNEL + '''
+    result = np.asarray(array, dtype=float)
+    for axis in range(result.ndim):
+        pad = [(0, 0)] * result.ndim
+        pad[axis] = (radius, radius)
+        padded = np.pad(result, pad)
+        blurred = np.zeros_like(result)
+        for i, w in enumerate(weights):
+            window = [slice(None)] * result.ndim
+            window[axis] = slice(i, i + result.shape[axis])
+            blurred += w * padded[tuple(window)]
+        result = blurred
+    return result
+''',
+            "last_axis_only": '''
+def gaussian_blur(array, sigma):
+''' + _KERNEL + '''
+    result = np.asarray(array, dtype=float)
+    padded = np.pad(result, [(0, 0)] * (result.ndim - 1) + [(radius, radius)], mode="edge")
+    blurred = np.zeros_like(result)
+    for i, w in enumerate(weights):
+        blurred += w * padded[..., i : i + result.shape[-1]]
+    return blurred
+''',
+            "two_axes_only": '''
+def gaussian_blur(array, sigma):
+''' + _KERNEL + '''
+    result = np.asarray(array, dtype=float)
+    for axis in (0, 1):
+        pad = [(0, 0)] * result.ndim
+        pad[axis] = (radius, radius)
+        padded = np.pad(result, pad, mode="edge")
+        blurred = np.zeros_like(result)
+        for i, w in enumerate(weights):
+            window = [slice(None)] * result.ndim
+            window[axis] = slice(i, i + result.shape[axis])
+            blurred += w * padded[tuple(window)]
+        result = blurred
+    return result
+''',
+            "sigma_as_radius": '''
+def gaussian_blur(array, sigma):
+    radius = max(1, int(sigma))
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+    result = np.asarray(array, dtype=float)
+    for axis in range(result.ndim):
+        pad = [(0, 0)] * result.ndim
+        pad[axis] = (radius, radius)
+        padded = np.pad(result, pad, mode="edge")
+        blurred = np.zeros_like(result)
+        for i, w in enumerate(weights):
+            window = [slice(None)] * result.ndim
+            window[axis] = slice(i, i + result.shape[axis])
+            blurred += w * padded[tuple(window)]
+        result = blurred
+    return result
+''',
+            "calls_gaussian_filter": '''
+def gaussian_blur(array, sigma):
+    return ndimage.gaussian_filter(np.asarray(array, dtype=float), sigma, mode="nearest", truncate=3.0)
+''',
+        },
+        "correct": {
+            "convolve1d": '''
+def gaussian_blur(array, sigma):
+''' + _KERNEL + '''
+    result = np.asarray(array, dtype=float)
+    for axis in range(result.ndim):
+        result = ndimage.convolve1d(result, weights, axis=axis, mode="nearest")
+    return result
+''',
+            "apply_along_axis": '''
+def gaussian_blur(array, sigma):
+''' + _KERNEL + '''
+    def smooth(line):
+        return np.convolve(np.pad(line, radius, mode="edge"), weights, mode="valid")
+
+    result = np.asarray(array, dtype=float)
+    for axis in range(result.ndim):
+        result = np.apply_along_axis(smooth, axis, result)
+    return result
+''',
+        },
+    },
+    "gradient_magnitude": {
+        "wrong": {
+            "integer_arithmetic": '''
+def gradient_magnitude(array):
+    return np.hypot(ndimage.sobel(array, axis=1), ndimage.sobel(array, axis=0))
+''',
+            "abs_sum": '''
+def gradient_magnitude(array):
+    image = np.asarray(array, dtype=float)
+    return np.abs(ndimage.sobel(image, axis=1)) + np.abs(ndimage.sobel(image, axis=0))
+''',
+            "x_only": '''
+def gradient_magnitude(array):
+    image = np.asarray(array, dtype=float)
+    return np.abs(ndimage.sobel(image, axis=1))
+''',
+            "central_differences": '''
+def gradient_magnitude(array):
+    gy, gx = np.gradient(np.asarray(array, dtype=float))
+    return np.hypot(gx, gy)
+''',
+        },
+        "correct": {
+            "own_sobel": '''
+def gradient_magnitude(array):
+    image = np.pad(np.asarray(array, dtype=float), 1, mode="symmetric")
+    h, w = np.shape(array)
+
+    def s(dy, dx):
+        return image[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+
+    gx = (s(-1, 1) + 2 * s(0, 1) + s(1, 1)) - (s(-1, -1) + 2 * s(0, -1) + s(1, -1))
+    gy = (s(1, -1) + 2 * s(1, 0) + s(1, 1)) - (s(-1, -1) + 2 * s(-1, 0) + s(-1, 1))
+    return np.sqrt(gx**2 + gy**2)
+''',
+            "convolve_kernels": '''
+def gradient_magnitude(array):
+    kx = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    image = np.asarray(array, dtype=np.float64)
+    gx = ndimage.convolve(image, kx, mode="reflect")
+    gy = ndimage.convolve(image, kx.T, mode="reflect")
+    return np.sqrt(gx * gx + gy * gy)
+''',
+        },
+    },
+}
+DIAGNOSES["ps05_convolution_filtering"] = {
+    "gaussian_kernel_1d": {
+        "density_not_normalised": "divide by the sum of the weights",
+        "missing_factor_two": "the factor 2 is missing",
+        "truncated_radius": "not int(3 * sigma)",
+    },
+    "convolve2d": {
+        "correlation": "did you flip the kernel?",
+        "flip_one_axis": "flipped along one axis only",
+        "edge_padding": "pad with zeros",
+        "valid_only": "pad the image with zeros so the output keeps its size",
+        "uses_scipy": "expected an implementation with numpy",
+    },
+    "gaussian_blur": {
+        "zero_padding": "repeat the border sample",
+        "last_axis_only": "only the last axis (x) was blurred",
+        "calls_gaussian_filter": "found gaussian_filter in your function",
+    },
+    "gradient_magnitude": {
+        "integer_arithmetic": "filter a float copy",
+        "abs_sum": "you added |gx| + |gy|",
+        "x_only": "only one direction",
+        "central_differences": "central differences",
+    },
+}

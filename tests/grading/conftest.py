@@ -15,11 +15,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ASSIGNMENT = "fx01"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-CONFIG = '''c = get_config()
+CONFIG = """c = get_config()
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.submitted_directory = "submitted"
 c.OverwriteCells.add_missing_cells = True
-'''
+"""
 TEST_SQUARE = "np.testing.assert_allclose(square(np.array([1.5, 3.0])), [2.25, 9.0])"
 TEST_MEAN = (
     "assert mean_hu([1, 3]) == 2\n"
@@ -56,14 +56,16 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell("# Fixture assignment\nSquare numbers and average Hounsfield units."),
         new_code_cell(
-            "import numpy as np", metadata=_meta("imports", grade=False, solution=False, locked=True)
+            "import numpy as np",
+            metadata=_meta("imports", grade=False, solution=False, locked=True),
         ),
         new_code_cell(
             "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
             metadata=_meta("square", grade=False, solution=True, locked=False),
         ),
         new_code_cell(
-            TEST_SQUARE, metadata=_meta("test_square", grade=True, solution=False, locked=True, points=1)
+            TEST_SQUARE,
+            metadata=_meta("test_square", grade=True, solution=False, locked=True, points=1),
         ),
         new_code_cell(
             "def mean_hu(values):\n    ### BEGIN SOLUTION\n    return float(np.mean(values))\n"
@@ -71,7 +73,8 @@ def source_notebook() -> nbformat.NotebookNode:
             metadata=_meta("mean", grade=False, solution=True, locked=False),
         ),
         new_code_cell(
-            TEST_MEAN, metadata=_meta("test_mean", grade=True, solution=False, locked=True, points=2)
+            TEST_MEAN,
+            metadata=_meta("test_mean", grade=True, solution=False, locked=True, points=2),
         ),
     ]
     return new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC})
@@ -135,7 +138,9 @@ class Course:
         out = {}
         for path in sorted((self.root / "submitted").rglob("*")):
             if path.is_file():
-                out[str(path.relative_to(self.root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+                out[str(path.relative_to(self.root))] = hashlib.sha256(
+                    path.read_bytes()
+                ).hexdigest()
         return out
 
 

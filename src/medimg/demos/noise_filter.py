@@ -37,11 +37,12 @@ def snr_db(clean: np.ndarray, observed: np.ndarray) -> float:
     >>> round(snr_db(clean, clean + 0.1), 1)
     20.0
     """
-    clean = np.asarray(clean, dtype=float)
-    error = np.sqrt(np.mean((np.asarray(observed, dtype=float) - clean) ** 2))
+    clean = np.asarray(clean)
+    difference = np.asarray(observed) - clean
+    error = np.sqrt(np.mean(np.square(difference), dtype=np.float64))
     if error == 0:
         return float("inf")
-    return float(20 * np.log10(clean.std() / error))
+    return float(20 * np.log10(clean.std(dtype=np.float64) / error))
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def compute(
         raise ValueError(f"gaussian_sigma must be >= 0 mm, got {gaussian_sigma}")
     clean = sitk.GetArrayViewFromImage(image).astype(np.float32)
     rng = np.random.default_rng(seed)
-    noisy = clean + rng.normal(0.0, float(noise_sigma), clean.shape).astype(np.float32)
+    noisy = clean + np.float32(noise_sigma) * rng.standard_normal(clean.shape, dtype=np.float32)
     if gaussian_sigma > 0:
         sigma_px = [gaussian_sigma / s for s in reversed(image.GetSpacing())]
         filtered = ndimage.gaussian_filter(noisy, sigma=sigma_px, mode="nearest")
@@ -171,8 +172,15 @@ def _summary(result: NoiseFilterResult) -> str:
 
 
 SWEEPS = (
-    Sweep("noise_sigma", "noise σ (HU)", (20.0, 100.0, 300.0), 100.0, texts=("20", "100", "300")),
-    Sweep("gaussian_sigma", "Gaussian σ (mm)", (0.0, 0.5, 1.0, 2.0, 4.0), 1.0),
+    Sweep(
+        "noise_sigma",
+        "noise σ (HU)",
+        (20.0, 100.0, 300.0),
+        100.0,
+        texts=("20", "100", "300"),
+        kind="select",
+    ),
+    Sweep("gaussian_sigma", "Gaussian σ (mm)", (0.0, 0.5, 1.0, 2.0, 4.0), 2.0),
 )
 
 

@@ -163,7 +163,7 @@ def _summary(result: RotationResult) -> str:
 
 
 SWEEPS = (
-    Sweep("angle", "angle (°)", (0, 10, 30, 45, 90), 30),
+    Sweep("angle", "angle (°)", (0, 10, 30, 45, 90), 45),
     Sweep(
         "interpolator_name",
         "interpolator",

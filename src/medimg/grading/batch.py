@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,7 +30,6 @@ import nbformat
 from medimg.grading import restore as _restore
 from medimg.grading import sandbox
 from medimg.grading.score import (
-    Outcome,
     auto_score,
     feedback_notebook,
     merge_result,
@@ -110,7 +110,7 @@ def folder_hash(folder: Path | None) -> str:
 
 
 def list_assignments(course_root: Path) -> list[str]:
-    """Assignments that have a source notebook in ``solutions/``."""
+    """List the assignments that have a source notebook in ``solutions/``."""
     solutions = course_root / "solutions"
     if not solutions.is_dir():
         return []
@@ -162,7 +162,7 @@ class Grader:
         return f"{student}\x1f{assignment}"
 
     def fingerprint(self, student: str, assignment: str) -> str:
-        """What a grade depends on: submission files, source notebook, limits."""
+        """Hash what a grade depends on: submission files, source notebook, limits."""
         folder = self.root / "submitted" / student / assignment
         source = folder_hash(self.root / "solutions" / assignment)
         limits = json.dumps(asdict(self.options.limits), sort_keys=True)
@@ -208,7 +208,9 @@ class Grader:
         stamp = folder / "timestamp.txt"
         if stamp.is_file() and not stamp.is_symlink():
             try:
-                timestamp = parse_utc(stamp.read_text(encoding="utf-8", errors="replace")[:100].strip())
+                timestamp = parse_utc(
+                    stamp.read_text(encoding="utf-8", errors="replace")[:100].strip()
+                )
             except (ValueError, OverflowError):
                 timestamp = None
         with Gradebook(self.db_url) as gb:
@@ -275,16 +277,20 @@ class Grader:
         context: dict = {"notes": [], "restored": {}, "edits": {}, "statuses": [], "folder": folder}
         notes = context["notes"]
         if not folder.is_dir() or folder.is_symlink():
-            others = sorted(
-                p.name for p in student_dir.iterdir() if p.name not in self.assignments
-            ) if student_dir.is_dir() else []
+            others = (
+                sorted(p.name for p in student_dir.iterdir() if p.name not in self.assignments)
+                if student_dir.is_dir()
+                else []
+            )
             why = "no submission folder"
             if others:
                 why += f"; unexpected entries in the student folder: {', '.join(others)}"
             context["row"] = self._row(student, assignment, 0, source.max_score, "missing", [why])
             return None, context
         self._gradebook_submission(student, assignment, folder)
-        found = sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith("."))
+        found = sorted(
+            p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith(".")
+        )
         expected = {f"{name}.ipynb" for name in source.notebooks}
         extra = [p for p in found if p.name not in expected]
         jobs: dict[str, str] = {}
@@ -310,9 +316,14 @@ class Grader:
                 restored = _restore.restore(
                     nb, nb_source, assignment=assignment, db_url=self.db_url, config=self.config
                 )
-            except Exception as exc:  # noqa: BLE001 - corrupt metadata nbgrader refuses
+            except Exception as exc:
                 self._zero(
-                    student, assignment, name, "invalid", f"{path.name}: cannot restore: {exc}", context
+                    student,
+                    assignment,
+                    name,
+                    "invalid",
+                    f"{path.name}: cannot restore: {exc}",
+                    context,
                 )
                 continue
             if restored.edits:
@@ -355,8 +366,12 @@ class Grader:
             return None, "not a Jupyter notebook (no nbformat field)"
         version = data.get("nbformat")
         try:
-            nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+                _restore.ensure_ids(nb)
+                nbformat.validate(nb)
+        except Exception as exc:
             return None, f"not a readable notebook ({type(exc).__name__})"
         note = f"converted from nbformat {version}" if version != 4 else ""
         return nb, note
@@ -374,8 +389,9 @@ class Grader:
         for name, restored in context["restored"].items():
             execution = (results or {}).get(name)
             if execution is None:
-                outcome = Outcome(restored, "crash", ["execution was lost"])
-                outcome = merge_result(restored, None, killed="", memory_mb=self.options.limits.memory_mb)
+                outcome = merge_result(
+                    restored, None, killed="", memory_mb=self.options.limits.memory_mb
+                )
             else:
                 outcome = merge_result(
                     restored,
@@ -463,14 +479,21 @@ class Grader:
             else:
                 todo.append((student, assignment, fingerprint))
         # Drop rows of pairs that are no longer part of this run.
-        self.state = {k: v for k, v in self.state.items() if k in self.rows or any(
-            k == self.key(s, a) for s, a, _ in todo)}
+        self.state = {
+            k: v
+            for k, v in self.state.items()
+            if k in self.rows or any(k == self.key(s, a) for s, a, _ in todo)
+        }
+        log(
+            f"medimg-grade: {len(todo)} of {len(pairs)} submissions to grade "
+            f"({len(pairs) - len(todo)} already graded)"
+        )
         progress = _progress(len(pairs), len(pairs) - len(todo), self.options.progress)
         if not todo:
             self.save()
             progress.close()
             return [self.rows[k] for k in sorted(self.rows)]
-        handle, submit, completed, close = self._executor()
+        _handle, submit, completed, close = self._executor()
         try:
             pending = {}
             for student, assignment, fingerprint in todo:
@@ -486,7 +509,7 @@ class Grader:
                 job, context, student, assignment, fingerprint = pending.pop(future)
                 try:
                     results = future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker must not stop the batch
+                except Exception as exc:
                     context["notes"].append(f"execution failed: {type(exc).__name__}")
                     results = None
                 row = self.finish(job, context, results, student, assignment)

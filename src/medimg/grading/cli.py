@@ -34,7 +34,7 @@ def _positive(name: str, kind=float, minimum=0.0, strict=True):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``medimg-grade``."""
+    """Build the argument parser of ``medimg-grade``."""
     parser = argparse.ArgumentParser(
         prog="medimg-grade",
         description="Autograde submitted/<student>/<assignment>/*.ipynb in sandboxes.",
@@ -108,7 +108,7 @@ def parse_options(argv: list[str] | None = None) -> batch.Options:
         from sqlalchemy.engine import make_url
 
         make_url(args.db)
-    except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and others
+    except Exception:
         parser.error(f"argument --db: not a SQLAlchemy URL: {args.db!r}")
     out = args.out if args.out.is_absolute() else root / args.out
     if not out.parent.is_dir():
@@ -144,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(f"medimg-grade: {len(rows)} rows -> {grader.out} ({summary or 'nothing to grade'})",
-          file=sys.stderr)
+    print(
+        f"medimg-grade: {len(rows)} rows -> {grader.out} ({summary or 'nothing to grade'})",
+        file=sys.stderr,
+    )
     return 0 if len(rows) >= expected else 1
 
 

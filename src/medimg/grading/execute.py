@@ -28,7 +28,10 @@ import sys
 import time
 import uuid
 
-PROLOGUE = r'''
+#: Seconds allowed for the kernel to start (not part of the notebook's time budget).
+STARTUP_S = 60
+
+PROLOGUE = r"""
 def _medimg_grading_prologue():
     import builtins, sys, types
     state = types.ModuleType("_medimg_grading_state")
@@ -60,9 +63,9 @@ def _medimg_grading_prologue():
     state.shell_attrs = {k: v for k, v in vars(shell).items() if callable(v)}
 _medimg_grading_prologue()
 del _medimg_grading_prologue
-'''
+"""
 
-GUARD = r'''
+GUARD = r"""
 def _medimg_grading_guard():
     import builtins, sys
     state = sys.modules["_medimg_grading_state"]
@@ -126,7 +129,7 @@ def _medimg_grading_guard():
     return restored
 _medimg_grading_restored = _medimg_grading_guard()
 del _medimg_grading_guard
-'''
+"""
 
 REPORT = "print('{marker}' + __import__('json').dumps(_medimg_grading_restored))"
 
@@ -156,7 +159,7 @@ def _open(spec: str, mode: str):
     return open(spec, mode)
 
 
-def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linear procedure
+def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
     """Execute ``nb`` in place and return it with a ``medimg_grading`` record.
 
     Parameters
@@ -164,9 +167,13 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
     nb : nbformat.NotebookNode
         Restored notebook (nbformat 4).
     timeout : float
-        Wall-clock budget in seconds for kernel start-up plus all cells.
+        Wall-clock budget in seconds for all cells (kernel start-up has its own
+        ``STARTUP_S``).
     max_output_bytes : int
         Outputs of one cell beyond this many bytes are dropped (a note says so).
+    emit : callable, optional
+        Called with the finished notebook while the kernel still runs (the sandbox is
+        thrown away afterwards, so there is no need to wait for a clean shutdown).
 
     Returns
     -------
@@ -177,7 +184,7 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbformat.v4 import new_code_cell, new_output
 
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + STARTUP_S + timeout  # reset once the kernel is up
     marker = "medimg-grading-" + uuid.uuid4().hex
     record = {
         "status": "ok",
@@ -210,7 +217,7 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
         nb,
         kernel_name="python3",
         timeout=max(1, int(timeout)),
-        startup_timeout=max(1, int(timeout)),
+        startup_timeout=STARTUP_S,
         allow_errors=True,
         interrupt_on_timeout=False,
         record_timing=False,
@@ -235,58 +242,75 @@ def run(nb, *, timeout: float, max_output_bytes: int):  # noqa: C901 - one linea
         return cell, replies.get(hidden, {})
 
     index = None
+
+    def finish():
+        nb.cells = cells
+        nb.metadata["medimg_grading"] = record
+        if emit is not None:
+            emit(nb)
+
     try:
         with client.setup_kernel():
-            run_hidden(PROLOGUE)
-            for index, cell in enumerate(cells):
-                if cell.cell_type != "code":
-                    continue
-                if remaining() <= 0:
-                    raise CellTimeoutError("notebook time budget exhausted")
-                if _is_test_cell(cell):
-                    guard_cell, _ = run_hidden(GUARD + REPORT.format(marker=marker))
-                    text = "".join(
-                        o.get("text", "") for o in guard_cell.outputs if o.output_type == "stream"
-                    )
-                    restored = None
-                    if marker in text:
-                        try:
-                            restored = json.loads(text.split(marker, 1)[1].splitlines()[0])
-                        except ValueError:
-                            restored = None
-                    if restored is None:
-                        record["guard"][str(index)] = ["integrity guard did not report"]
-                    elif restored:
-                        record["guard"][str(index)] = restored
-                    canary, reply = run_hidden(CANARY.format(marker=marker))
-                    errors = [o for o in canary.outputs if o.output_type == "error"]
-                    if reply.get("status") != "error" or not any(
-                        marker in o.get("evalue", "") for o in errors
-                    ):
-                        record["canary_failed"].append(index)
-                client.timeout = max(1, int(remaining()))
-                client.execute_cell(cell, index)
-                reply = replies.get(index, {})
-                if reply.get("status") == "error" and not any(
-                    o.output_type == "error" for o in cell.outputs
-                ):
-                    record["reply_error"].append(index)
-                if index in record["truncated"]:
-                    cell.outputs.append(
-                        new_output(
-                            "stream",
-                            name="stdout",
-                            text=f"\n... output truncated at {max_output_bytes} bytes ...\n",
+            try:
+                run_hidden(PROLOGUE)
+                deadline = time.monotonic() + timeout
+                for index, cell in enumerate(cells):
+                    if cell.cell_type != "code":
+                        continue
+                    if remaining() <= 0:
+                        raise CellTimeoutError("notebook time budget exhausted")
+                    if _is_test_cell(cell):
+                        guard_cell, _ = run_hidden(GUARD + REPORT.format(marker=marker))
+                        text = "".join(
+                            o.get("text", "")
+                            for o in guard_cell.outputs
+                            if o.output_type == "stream"
                         )
-                    )
+                        restored = None
+                        if marker in text:
+                            try:
+                                restored = json.loads(text.split(marker, 1)[1].splitlines()[0])
+                            except ValueError:
+                                restored = None
+                        if restored is None:
+                            record["guard"][str(index)] = ["integrity guard did not report"]
+                        elif restored:
+                            record["guard"][str(index)] = restored
+                        canary, reply = run_hidden(CANARY.format(marker=marker))
+                        errors = [o for o in canary.outputs if o.output_type == "error"]
+                        if reply.get("status") != "error" or not any(
+                            marker in o.get("evalue", "") for o in errors
+                        ):
+                            record["canary_failed"].append(index)
+                    client.timeout = max(1, int(remaining()))
+                    client.execute_cell(cell, index)
+                    reply = replies.get(index, {})
+                    if reply.get("status") == "error" and not any(
+                        o.output_type == "error" for o in cell.outputs
+                    ):
+                        record["reply_error"].append(index)
+                    if index in record["truncated"]:
+                        cell.outputs.append(
+                            new_output(
+                                "stream",
+                                name="stdout",
+                                text=f"\n... output truncated at {max_output_bytes} bytes ...\n",
+                            )
+                        )
+            except CellTimeoutError:
+                record.update(status="timeout", cell=index, message=f"time limit of {timeout:g} s")
+            except DeadKernelError:
+                record.update(status="crash", cell=index, message="the kernel died")
+            finish()
     except CellTimeoutError:
         record.update(status="timeout", cell=index, message=f"time limit of {timeout:g} s")
+        finish()
     except DeadKernelError:
         record.update(status="crash", cell=index, message="the kernel died")
+        finish()
     except Exception as exc:  # the kernel misbehaved in a way nbclient did not expect
         record.update(status="crash", cell=index, message=f"{type(exc).__name__}: {exc}"[:300])
-    nb.cells = cells
-    nb.metadata["medimg_grading"] = record
+        finish()
     return nb
 
 
@@ -309,9 +333,14 @@ def main(argv: list[str] | None = None) -> int:
 
     with _open(args.input, "r") as handle:
         nb = nbformat.read(handle, as_version=4)
-    nb = run(nb, timeout=args.timeout, max_output_bytes=args.max_output_bytes)
-    with out:
-        out.write(nbformat.writes(nb))
+
+    def emit(result) -> None:
+        with out:
+            out.write(nbformat.writes(result))
+        sys.stdout.flush()
+        os._exit(0)  # the sandbox and the kernel in it are discarded
+
+    run(nb, timeout=args.timeout, max_output_bytes=args.max_output_bytes, emit=emit)
     return 0
 
 

@@ -57,7 +57,7 @@ def _nbgrader(cell: NotebookNode) -> dict:
 
 
 def is_test_cell(cell: NotebookNode) -> bool:
-    """True for an autograded test cell (graded code cell that is not a solution)."""
+    """Tell whether a cell is an autograded test cell (graded code, not a solution)."""
     meta = _nbgrader(cell)
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
@@ -107,9 +107,7 @@ def _resources(assignment: str, notebook: str, db_url: str, student: str | None 
     return {"nbgrader": info}
 
 
-def register_assignment(
-    source_dir: Path, name: str, *, db_url: str, config: Config
-) -> Assignment:
+def register_assignment(source_dir: Path, name: str, *, db_url: str, config: Config) -> Assignment:
     """Record an assignment's source cells in the gradebook and return its release view.
 
     Runs the preprocessors of ``nbgrader generate_assignment`` up to ``SaveCells`` on
@@ -161,13 +159,17 @@ def register_assignment(
         nb, resources = ComputeChecksums(config=config, log=log).preprocess(nb, resources)
         cells = {_nbgrader(c)["grade_id"]: c for c in nb.cells if _nbgrader(c).get("grade_id")}
         hidden = {gid for gid, c in cells.items() if c.source != with_tests.get(gid, c.source)}
-        points = sum(float(_nbgrader(c).get("points", 0)) for c in cells.values() if _nbgrader(c).get("grade"))
+        points = sum(
+            float(_nbgrader(c).get("points", 0))
+            for c in cells.values()
+            if _nbgrader(c).get("grade")
+        )
         assignment.notebooks[path.stem] = SourceNotebook(path.stem, nb, cells, hidden, points)
     return assignment
 
 
 def _compare(nb: NotebookNode, source: SourceNotebook) -> tuple[list[str], list[str]]:
-    """Notes on what the submission changed: (restored edits, metadata tampering)."""
+    """List what the submission changed: (restored edits, metadata tampering)."""
     edits: list[str] = []
     tamper: list[str] = []
     seen: set[str] = set()
@@ -193,7 +195,9 @@ def _compare(nb: NotebookNode, source: SourceNotebook) -> tuple[list[str], list[
         elif rmeta.get("locked") and cell.get("source", "").strip() != released.source.strip():
             edits.append(f"edited cell {gid!r}")
     for gid, released in source.cells.items():
-        if gid not in seen and (_nbgrader(released).get("grade") or _nbgrader(released).get("locked")):
+        if gid not in seen and (
+            _nbgrader(released).get("grade") or _nbgrader(released).get("locked")
+        ):
             edits.append(f"missing cell {gid!r}")
     return edits, tamper
 
@@ -257,6 +261,27 @@ def restore(
     resources = _resources(assignment, source.name, db_url)
     config = copy.deepcopy(config)
     config.OverwriteCells.add_missing_cells = True
-    for cls in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+    for cls in (
+        ClearOutput,
+        DeduplicateIds,
+        OverwriteKernelspec,
+        OverwriteCells,
+        CheckCellMetadata,
+    ):
         nb, resources = cls(config=config, log=log).preprocess(nb, resources)
+    ensure_ids(nb)
     return Restored(nb, edits, tamper)
+
+
+def ensure_ids(nb: NotebookNode) -> None:
+    """Give every cell a unique nbformat 4.5 id (restored cells come without one)."""
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cid = cell.get("id")
+        if not isinstance(cid, str) or not cid or cid in seen or len(cid) > 64:
+            cid = f"cell-{index}"
+            while cid in seen:
+                cid += "x"
+            cell["id"] = cid
+        seen.add(cid)
+    nb.nbformat, nb.nbformat_minor = 4, max(5, nb.get("nbformat_minor", 5))

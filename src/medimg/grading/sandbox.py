@@ -55,7 +55,7 @@ class Limits:
     Attributes
     ----------
     timeout_s : float
-        Wall-clock seconds for kernel start-up plus all cells.
+        Wall-clock seconds for all cells of a notebook (kernel start-up excluded).
     memory_mb : int
         Address-space limit per process, in MiB.
     nproc : int
@@ -243,7 +243,7 @@ def _uid_slot():
         return
     SLOT_DIR.mkdir(mode=0o700, exist_ok=True)
     for slot in range(1024):
-        handle = open(SLOT_DIR / f"{slot}.lock", "w")  # noqa: SIM115 - held for the block
+        handle = open(SLOT_DIR / f"{slot}.lock", "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -292,7 +292,9 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
             "WITHOUT filesystem or network isolation (resource limits only)",
             file=sys.stderr,
         )
-    wall = limits.timeout_s + GRACE_S
+    from medimg.grading.execute import STARTUP_S
+
+    wall = STARTUP_S + limits.timeout_s + GRACE_S
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="medimg-grade-") as private, _uid_slot() as uid:
         private_dir = Path(private)
@@ -324,7 +326,7 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
             home = str(private_dir / "home")
             Path(home).mkdir()
             argv, cwd = runner, home
-        cpu_s = int(limits.timeout_s) + 10
+        cpu_s = int(wall) + 10
         killed = ""
         try:
             proc = subprocess.Popen(

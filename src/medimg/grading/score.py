@@ -10,6 +10,7 @@ error output and therefore no points.
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 
 import nbformat
@@ -39,7 +40,9 @@ class Outcome:
 
 
 def _error(cell: NotebookNode, ename: str, evalue: str) -> None:
-    cell.outputs.append(new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+    cell.outputs.append(
+        new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    )
 
 
 def _label(nb: NotebookNode, index: int | None) -> str:
@@ -77,8 +80,10 @@ def merge_result(sent: NotebookNode, text: str | None, *, killed: str, memory_mb
     result = None
     if text is not None:
         try:
-            result = nbformat.reads(text, as_version=4)
-        except Exception:  # noqa: BLE001 - any unreadable result is treated alike
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = nbformat.reads(text, as_version=4)
+        except Exception:
             outcome.notes.append("the sandbox returned an unreadable notebook")
         if result is not None:
             same = len(result.cells) == len(nb.cells) and all(
@@ -143,6 +148,18 @@ def merge_result(sent: NotebookNode, text: str | None, *, killed: str, memory_mb
         outcome.notes.append(f"MemoryError in {_label(nb, memory[0])} (limit {memory_mb} MiB)")
         if outcome.status == "ok":
             outcome.status = "memory"
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or is_test_cell(cell) or index in memory:
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if not errors:
+            continue
+        ename, evalue = errors[0].get("ename", "Error"), str(errors[0].get("evalue", ""))
+        if ename == "BlockingIOError" or "Resource temporarily unavailable" in evalue:
+            outcome.notes.append(f"process limit reached in {_label(nb, index)}")
+        else:
+            outcome.notes.append(f"{ename} in {_label(nb, index)}")
+        break
     return outcome
 
 
@@ -177,7 +194,9 @@ def feedback_notebook(nb: NotebookNode, source: SourceNotebook) -> NotebookNode:
         if errors:
             err = errors[0]
             message = f"{err.get('ename', 'Error')}: {err.get('evalue', '')}".rstrip(": ")
-            cell.outputs.append(new_output("stream", name="stdout", text=f"Test failed. {message}\n"))
+            cell.outputs.append(
+                new_output("stream", name="stdout", text=f"Test failed. {message}\n")
+            )
         else:
             cell.outputs.append(new_output("stream", name="stdout", text="Test passed.\n"))
     return nb
