@@ -24,7 +24,8 @@ def tool_env() -> dict[str, str]:
     """Environment for subprocesses: the venv's bin first on PATH (nbgrader runs alembic from it)."""
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("MPLBACKEND", "agg")
+    # Pages must draw with the inline backend, or plt.show() leaves no figure in the output.
+    env.pop("MPLBACKEND", None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     return env
 

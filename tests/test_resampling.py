@@ -186,6 +186,7 @@ def test_resample_onto_matches_world_points_through_different_directions():
     np.testing.assert_array_equal(sitk.GetArrayViewFromImage(out), array[:, ::-1])
 
 
+@pytest.mark.slow  # loads the MNI data through nilearn
 def test_resample_onto_takes_reference_grid_and_image_pixel_type():
     motor = data.motor_activation()
     reference = resampling.resample_to_spacing(data.mni_t1(), 4.0, interpolator="nearest")
@@ -196,6 +197,7 @@ def test_resample_onto_takes_reference_grid_and_image_pixel_type():
     assert out.GetPixelID() == motor.GetPixelID()
 
 
+@pytest.mark.slow  # loads the MNI data through nilearn
 def test_resample_onto_samples_the_value_at_each_world_point():
     motor = data.motor_activation()
     reference = resampling.resample_to_spacing(data.mni_t1(), 6.0, interpolator="nearest")

@@ -5,9 +5,31 @@ Modules
 geometry
     Voxel index <-> world (physical, mm) coordinates, field of view, resampled size.
 data
-    The one registry of sample images (real CT, MR, radiographs, ultrasound and a phantom).
+    The one registry of sample images (real CT, MR, radiographs, ultrasound and phantoms).
 display
     Plotting helpers that draw :class:`SimpleITK.Image` objects with millimetre axes.
+sampling
+    Sample positions, quantization, downsampling and aliasing.
+resampling
+    Resampling to a new spacing, onto another image's grid, and rotation.
+intensity
+    Hounsfield units, window/level presets and display mapping.
+segmentation
+    Thresholding with inclusive bounds and Otsu's threshold.
+noise
+    Gaussian, Poisson and salt-and-pepper noise; signal-to-noise ratio.
+filtering
+    Gaussian kernels, convolution, Gaussian blur, gradient magnitude, median filter.
+metrics
+    Dice coefficient, confusion counts, sensitivity and specificity.
+learning
+    Intensity clustering used by the machine-learning chapter.
+demos
+    Interactive demos: pure compute functions, a thin ipywidgets UI and static HTML.
+grading
+    Release of assignments and the sandboxed, parallel grading command.
+hygiene
+    Repository checks (notebooks committed without outputs).
 
 Conventions used everywhere: a ``SimpleITK.Image`` holds the geometry; indices, points,
 sizes and spacings are in SimpleITK's (x, y[, z]) order; numpy arrays obtained from images

@@ -33,7 +33,7 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -117,18 +117,18 @@ REGISTRY: dict[str, Dataset] = {
                 "MIT (pydicom-data)"),
         Dataset("ultrasound", "data_store", "data/US1_UNCR.dcm", "af5a66e40cd49d15dfbf7b78c850eba0662bdc7339339c3fa13f123a57e812cb",
                 "Ultrasound (B-mode, small parts), 8-bit grey", _PYDICOM_DATA, "MIT (pydicom-data)"),
-        Dataset("mni_t1", "nilearn.datasets", "data/mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz",
+        Dataset("mni_t1", "nilearn", "datasets/data/mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz",
                 "421a10e872fd6cadae7f61d358dffbcc1795a497d61ee76c5dda2503e1a1e9e6", "MR, T1-weighted template, arbitrary units", _NILEARN,
                 "MNI ICBM152 licence (free use with attribution), BSD (nilearn)"),
-        Dataset("mni_grey_matter", "nilearn.datasets",
-                "data/mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz", "97a5ca69bd24db37a9cb7b32525e1733a209af904129bf1cd36da06d24243bed",
+        Dataset("mni_grey_matter", "nilearn",
+                "datasets/data/mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz", "97a5ca69bd24db37a9cb7b32525e1733a209af904129bf1cd36da06d24243bed",
                 "Grey-matter probability (0-255)", _NILEARN,
                 "MNI ICBM152 licence (free use with attribution), BSD (nilearn)"),
-        Dataset("mni_white_matter", "nilearn.datasets",
-                "data/mni_icbm152_wm_tal_nlin_sym_09a_converted.nii.gz", "382d92812de4744f9c86c7a0e4f680dc317a0a50e4da1f0153618a6798c7b7db",
+        Dataset("mni_white_matter", "nilearn",
+                "datasets/data/mni_icbm152_wm_tal_nlin_sym_09a_converted.nii.gz", "382d92812de4744f9c86c7a0e4f680dc317a0a50e4da1f0153618a6798c7b7db",
                 "White-matter probability (0-255)", _NILEARN,
                 "MNI ICBM152 licence (free use with attribution), BSD (nilearn)"),
-        Dataset("motor_activation", "nilearn.datasets", "data/image_10426.nii.gz", "badcac9bed4734f22b5c6dca1b778ade6c4d10a25ab30b807ff42f7c53304dbe",
+        Dataset("motor_activation", "nilearn", "datasets/data/image_10426.nii.gz", "badcac9bed4734f22b5c6dca1b778ade6c4d10a25ab30b807ff42f7c53304dbe",
                 "Functional MRI statistical map (z-scores) of a motor task, MNI space",
                 "NeuroVault image 10426, shipped by nilearn", "CC0 (NeuroVault), BSD (nilearn)"),
     ]
@@ -161,7 +161,14 @@ def path(name: str) -> Path:
         entry = REGISTRY[name]
     except KeyError:
         raise KeyError(f"unknown dataset {name!r}; choose one of {sorted(REGISTRY)}") from None
-    return Path(str(resources.files(entry.package).joinpath(entry.relpath)))
+    # Locate the package without importing it: importing nilearn would pull in scikit-learn
+    # and cost seconds on every page that only needs one of its files.
+    spec = importlib.util.find_spec(entry.package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            f"dataset {name!r} needs the package {entry.package!r}; install the course requirements"
+        )
+    return Path(spec.submodule_search_locations[0]) / entry.relpath
 
 
 def sha256(name: str) -> str:

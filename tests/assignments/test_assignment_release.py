@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,28 @@ def test_release_matches_a_fresh_generation():
         f"expected exercises/ to equal a fresh generation; got:\n{proc.stdout}\n{proc.stderr[-3000:]}"
     )
     assert had_db or not db.exists(), "the release step created gradebook.db in the repository"
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_release_check_reports_an_edited_release(tmp_path):
+    assignment = ASSIGNMENTS[0]
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "solutions" / assignment, tmp_path / "solutions" / assignment)
+    shutil.copytree(EXERCISES / assignment, tmp_path / "exercises" / assignment)
+    released = tmp_path / "exercises" / assignment / f"{assignment}.ipynb"
+    released.write_text(released.read_text().replace("raise NotImplementedError()", "pass", 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "medimg.grading.release", "--check", "--root", str(tmp_path)],
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 1, (
+        f"expected exit status 1 for an edited release, got {proc.returncode}:\n{proc.stdout}"
+    )
+    assert f"exercises/{assignment}/{assignment}.ipynb" in proc.stdout, (
+        f"expected the edited notebook to be named, got:\n{proc.stdout}"
+    )

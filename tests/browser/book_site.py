@@ -168,6 +168,14 @@ MATH_JS = """() => {
 }"""
 
 
+WIDGETS_JS = """() => ({
+    expected: document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]').length,
+    rendered: Array.from(document.querySelectorAll('.widget-subarea'))
+        .filter((area) => area.querySelector('.jupyter-widgets')).length,
+})"""
+
+
 @dataclass
 class PageAudit:
     """Everything checked on one page after it has loaded."""
@@ -180,6 +188,7 @@ class PageAudit:
     failed: list[str]
     images: list[dict]
     math: dict
+    widgets: dict
     axe: list[dict]
 
 
@@ -189,6 +198,7 @@ def audit_page(
     """Gather a loaded page's requests, console errors, images, math and axe results."""
     images = page.evaluate(IMAGES_JS)
     math = page.evaluate(MATH_JS)
+    widgets = page.evaluate(WIDGETS_JS)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
@@ -221,6 +231,7 @@ def audit_page(
         failed=recorder.failed,
         images=images,
         math=math,
+        widgets=widgets,
         axe=violations,
     )
 

@@ -127,7 +127,7 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
     assert not broken, f"{len(broken)} broken links:\n  " + "\n  ".join(broken[:50])
 
 
-def test_link_checker_finds_a_broken_anchor(site: Path, tmp_path: Path) -> None:
+def test_link_checker_finds_a_broken_anchor(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text('<p id="here"></p><a href="#here">ok</a><a href="#gone">bad</a>')
     (tmp_path / "index.html").write_text('<a href="page.html#here">ok</a><a href="x.html">bad</a>')

@@ -7,6 +7,7 @@ of that visit each. The axe-core results of all pages are written to ``_build/ax
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,16 @@ def test_page_math_renders(audits: dict, docname: str) -> None:
 
 
 @pytest.mark.parametrize("docname", PAGES)
+def test_page_widgets_render(audits: dict, docname: str) -> None:
+    if docname not in audits:
+        pytest.fail(f"{docname}.html was not built", pytrace=False)
+    widgets = audits[docname].widgets
+    assert widgets["rendered"] == widgets["expected"], (
+        f"{docname}: {widgets['rendered']} of {widgets['expected']} Jupyter widgets rendered"
+    )
+
+
+@pytest.mark.parametrize("docname", PAGES)
 def test_page_has_no_serious_accessibility_violations(audits: dict, docname: str) -> None:
     if docname not in audits:
         pytest.fail(f"{docname}.html was not built", pytrace=False)
@@ -91,33 +102,49 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
-def test_animations_respond_to_their_slider(site: Path, open_page: object) -> None:
-    """Every matplotlib ``jshtml`` animation shows another frame when its slider moves."""
+ANIMATION = re.compile(r"""<div[^>]*class="[^"]*\banimation\b""")
+
+MOVE_CONTROL_JS = """(animation) => {
+    // a slider (matplotlib jshtml or a pre-rendered demo), else a drop-down list
+    const slider = animation.querySelector('input[type=range]');
+    if (slider) {
+        const min = Number(slider.min || 0), max = Number(slider.max || 100);
+        const value = Number(slider.value);
+        slider.value = String(value < max ? max : min);
+        slider.dispatchEvent(new Event('input', {bubbles: true}));
+        return max > min;
+    }
+    const select = animation.querySelector('select');
+    if (select && select.options.length > 1) {
+        select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+        select.dispatchEvent(new Event('input', {bubbles: true}));
+        select.dispatchEvent(new Event('change', {bubbles: true}));
+        return true;
+    }
+    return false;
+}"""
+
+
+def test_animations_respond_to_their_control(site: Path, open_page: object) -> None:
+    """Every animation / pre-rendered demo shows another picture when its control moves."""
     pages = [
         docname
         for docname in PAGES
         if (site / f"{docname}.html").is_file()
-        and 'class="animation"' in (site / f"{docname}.html").read_text()
+        and ANIMATION.search((site / f"{docname}.html").read_text(encoding="utf-8"))
     ]
     assert pages, "no page of the book has an animation demo"
     unchanged = []
     for docname in pages:
         page, _ = open_page(f"{docname}.html")
         animations = page.locator("div.animation")
+        assert animations.count() > 0, f"{docname}: animation not in the rendered page"
         for index in range(animations.count()):
             animation = animations.nth(index)
             animation.scroll_into_view_if_needed()
             before = _pixels(animation.screenshot())
-            slider = animation.locator("input[type=range]")
-            maximum = int(slider.get_attribute("max") or "0")
-            assert maximum > 0, f"{docname}: animation {index} has a single frame"
-            slider.evaluate(
-                """(slider, value) => {
-                    slider.value = value;
-                    slider.dispatchEvent(new Event('input', {bubbles: true}));
-                }""",
-                str(maximum // 2 or maximum),
-            )
+            moved = animation.evaluate(MOVE_CONTROL_JS)
+            assert moved, f"{docname}: animation {index} has no control with two values"
             page.wait_for_timeout(300)
             after = _pixels(animation.screenshot())
             if before.shape == after.shape and np.abs(before - after).max() == 0:
@@ -133,7 +160,7 @@ def test_next_links_follow_the_table_of_contents(site: Path, open_page: object) 
         link = page.locator("a.right-next")
         if link.count() == 0:
             break
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until="domcontentloaded"):
             link.first.click()
         path = page.url.split("/", 3)[3].split("#")[0]
         visited.append(path.removesuffix(".html"))

@@ -33,7 +33,7 @@ GOOD = {
 }
 WRONG = {
     "square": "def square(x):\n    return x + x",
-    "mean": "def mean_hu(values):\n    return 0.0",
+    "mean": "def mean_hu(values):\n    return 2.0",
 }
 MAX_SCORE = 3.0
 

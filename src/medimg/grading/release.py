@@ -196,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         differing = [
             f"{name}/{rel}" for name in names for rel in diff_trees(release / name, fresh / name)
         ]
+    if not args.names and release.is_dir():
+        # a released assignment whose source was removed or renamed is drift as well
+        differing += [f"{p.name}/" for p in sorted(release.iterdir()) if p.name not in names]
     if differing:
         print("exercises/ differs from a fresh generation (run `make release`):")
         for rel in differing:

@@ -132,6 +132,10 @@ def merge_result(sent: NotebookNode, text: str | None, *, killed: str, memory_mb
         outcome.notes.append("error outputs were suppressed; affected tests scored 0")
         outcome.status = "flagged" if outcome.status == "ok" else outcome.status
     guard = sorted({item for items in record.get("guard", {}).values() for item in items})
+    if "integrity guard did not report" in guard:
+        guard.remove("integrity guard did not report")
+        outcome.notes.append("the integrity guard was disabled")
+        outcome.status = "flagged" if outcome.status == "ok" else outcome.status
     if guard:
         shown = ", ".join(guard[:6]) + (", ..." if len(guard) > 6 else "")
         outcome.notes.append(f"monkey-patching undone before tests: {shown}")
