@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 import numpy as np
