@@ -12,7 +12,7 @@ Only the files the pages actually load are copied:
 - RequireJS and ``@jupyter-widgets/html-manager``'s ``embed-amd.js`` (pages with widget
   state; the bundle contains ``@jupyter-widgets/base``, ``controls`` and ``output``, so
   nothing is fetched at run time), plus the Font Awesome ``woff2`` fonts its CSS refers to.
-- MathJax 3 (``tex-mml-chtml.js`` and its CHTML ``woff2`` fonts).
+- MathJax 3 (``tex-mml-chtml.js``, its CHTML fonts and the TeX packages it autoloads).
 
 ``axe-core`` (used by the browser tests only) is copied to ``tests/browser/vendor``, outside
 the published site.
@@ -41,8 +41,13 @@ COPIES: list[tuple[Path, str, str, list[str]]] = [
     (SITE_VENDOR, "html-manager", HTML_MANAGER, ["dist/embed-amd.js", "dist/*.woff2"]),
     (SITE_VENDOR, "mathjax", "mathjax", ["es5/tex-mml-chtml.js"]),
     (SITE_VENDOR, f"mathjax/{MATHJAX_FONTS}", "mathjax", [f"es5/{MATHJAX_FONTS}/*"]),
+    # TeX packages that MathJax loads on demand (e.g. \boldsymbol, \cancel, \ce)
+    (SITE_VENDOR, "mathjax/input/tex/extensions", "mathjax", ["es5/input/tex/extensions/*.js"]),
     (TEST_VENDOR, "axe-core", "axe-core", ["axe.min.js"]),
 ]
+
+# Files matched above but never loaded by the book
+SKIP = {"all-packages.js"}
 
 # Licence files copied next to the assets: (destination root, sub-directory, package, file, name)
 LICENCES: list[tuple[Path, str, str, str, str]] = [
@@ -99,6 +104,8 @@ def vendor(*, clean: bool = True) -> list[Path]:
             if not sources:
                 raise FileNotFoundError(f"no file matches {package}/{pattern}")
             for source in sources:
+                if source.name in SKIP:
+                    continue
                 target = root / subdir / source.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)

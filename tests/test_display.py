@@ -22,17 +22,25 @@ def test_extent_respects_a_flipped_direction():
 
 
 def test_imshow_mm_labels_axes_in_mm_and_adds_a_colorbar():
-    artist = imshow_mm(data.ct_small(), vmin=-100, vmax=200, colorbar="HU")
+    image = data.ct_small()
+    artist = imshow_mm(image, vmin=-100, vmax=200, colorbar="HU")
     fig = artist.axes.figure
     assert artist.axes.get_xlabel() == "x (mm)"
     assert any(ax.get_ylabel() == "HU" for ax in fig.axes)
-    np.testing.assert_array_equal(artist.get_array(), sitk.GetArrayViewFromImage(data.ct_small()))
+    np.testing.assert_array_equal(artist.get_array(), sitk.GetArrayViewFromImage(image))
     plt.close(fig)
 
 
 def test_imshow_mm_rejects_3d_images():
     with pytest.raises(ValueError, match="2D scalar image, got 3D"):
         imshow_mm(data.ct_phantom())
+
+
+def test_imshow_mm_keeps_its_pixels_after_a_temporary_image_is_freed():
+    artist = imshow_mm(data.ct_small())  # the image is a temporary
+    expected = sitk.GetArrayFromImage(data.ct_small())
+    np.testing.assert_array_equal(artist.get_array(), expected)
+    plt.close(artist.axes.figure)
 
 
 def test_side_by_side_titles():

@@ -1,6 +1,7 @@
-/* Accessible names that match what is shown (WCAG 2.5.3 "label in name"), checked with axe-core
-   by tests/browser. The theme's templates give some controls an aria-label that differs from
-   their visible text; the visible text is the better name, so the label is dropped. */
+/* Accessibility fixes of the theme's markup, checked with axe-core by tests/browser:
+   - accessible names that match what is shown (WCAG 2.5.3 "label in name"): some controls have
+     an aria-label that differs from their visible text; the visible text is the better name;
+   - ARIA roles of the bibliography that screen readers understand. */
 (function () {
   "use strict";
 
@@ -14,6 +15,17 @@
       if (el.textContent.trim()) {
         el.removeAttribute("aria-label");
       }
+    });
+    // the book title above the sidebar navigation is a link home, outside any landmark
+    root.querySelectorAll(".sidebar-primary-item").forEach(function (el) {
+      if (el.querySelector(":scope > a.navbar-brand") && !el.hasAttribute("role")) {
+        el.setAttribute("role", "navigation");
+        el.setAttribute("aria-label", "Home");
+      }
+    });
+    // bibliography (sphinxcontrib-bibtex): a role="list" of deprecated doc-biblioentry items
+    root.querySelectorAll('[role="list"] > [role="doc-biblioentry"]').forEach(function (el) {
+      el.setAttribute("role", "listitem");
     });
     // the colour-mode button is named by its aria-label ("Color mode"); its icons, whose
     // titles ("Light", "Dark") would count as visible text, are decoration

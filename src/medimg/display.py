@@ -1,6 +1,7 @@
 """Plotting helpers that draw SimpleITK images with physical (mm) axes.
 
-Images are converted to numpy only to draw, with ``GetArrayViewFromImage`` (a view: no copy).
+Images are converted to numpy only to draw, with ``GetArrayFromImage``: a copy, because the
+figure keeps the array after the call while a view would dangle once a temporary image is freed.
 Every helper takes ``SimpleITK.Image`` objects, draws on a given or new axes, and returns
 what it drew so a page can add to it.
 
@@ -103,7 +104,7 @@ def imshow_mm(
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5), layout="constrained")
-    array = sitk.GetArrayViewFromImage(image)
+    array = sitk.GetArrayFromImage(image)  # a copy: the figure outlives temporary images
     kwargs.setdefault("interpolation", "nearest")
     if physical:
         artist = ax.imshow(
@@ -205,7 +206,7 @@ def overlay_mask(
 
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha}")
-    array = sitk.GetArrayViewFromImage(mask) if isinstance(mask, sitk.Image) else np.asarray(mask)
+    array = sitk.GetArrayFromImage(mask) if isinstance(mask, sitk.Image) else np.asarray(mask)
     expected = image.GetSize()[::-1]
     if array.shape != expected:
         raise ValueError(f"mask shape {array.shape} differs from the image's (y, x) {expected}")

@@ -6,6 +6,7 @@ Shared by ``conftest.py`` (fixtures) and the test modules of this directory.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -54,9 +55,15 @@ def toc_pages(toc_file: Path = TOC_FILE) -> list[str]:
 PAGES = toc_pages()
 
 
-def log_tail(log: str, lines: int = 60) -> str:
-    """Return the last lines of a build log."""
-    return "\n".join(log.splitlines()[-lines:])
+def log_tail(log: str, lines: int = 30) -> str:
+    """The warnings and errors of a build log, then its last lines."""
+    problems = [
+        line
+        for line in log.splitlines()
+        if re.search(r"WARNING|ERROR|Error|Exception", line) and "IPKernelApp" not in line
+    ]
+    tail = log.splitlines()[-lines:]
+    return "\n".join([*problems[:40], "...", *tail])
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -74,7 +74,15 @@ def run_job(job: Job) -> dict[str, sandbox.Execution]:
 
 
 def resolve_db_url(db_url: str, course_root: Path) -> str:
-    """Make a relative ``sqlite:///`` path relative to the course root."""
+    """Make a relative ``sqlite:///`` path relative to the course root.
+
+    Examples
+    --------
+    >>> resolve_db_url("sqlite:///gradebook.db", Path("/srv/course"))
+    'sqlite:////srv/course/gradebook.db'
+    >>> resolve_db_url("postgresql://grader@db/gradebook", Path("/srv/course"))
+    'postgresql://grader@db/gradebook'
+    """
     prefix = "sqlite:///"
     if db_url.startswith(prefix) and not db_url.startswith(prefix + "/"):
         path = db_url[len(prefix) :]

@@ -62,6 +62,15 @@ class Limits:
         Maximum processes plus threads of the sandbox user.
     max_output_bytes : int
         Output bytes kept per cell.
+
+    Examples
+    --------
+    >>> Limits(timeout_s=30, memory_mb=1024).nproc
+    128
+    >>> Limits(timeout_s=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: timeout must be > 0 seconds, got 0
     """
 
     timeout_s: float = 120.0
