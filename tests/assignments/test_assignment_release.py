@@ -19,13 +19,16 @@ REGION = re.compile(
     r"^[ \t]*### BEGIN (SOLUTION|HIDDEN TESTS)[ \t]*$(.*?)^[ \t]*### END \1[ \t]*$", re.M | re.S
 )
 # Lines that may legitimately appear both in a solution and in the release: blank lines, comments,
-# docstring quotes, lone brackets and punctuation, and bare control-flow keywords.
+# docstring quotes, lone brackets and punctuation, bare control-flow keywords, and a single name,
+# number or argument-free call standing alone as one argument of a call split over several lines
+# (``interpolator,``, ``0.0,``, ``sitk.Transform(),``). Anything longer counts as a leak.
 TRIVIAL = re.compile(
     r"""^(
         \#.*
         | [()\[\]{},:;.\s]*
         | (\"\"\"|''')
         | (return|pass|break|continue|else:|try:|finally:|raise|return\ None)
+        | -?[\w.]+(\(\))?,?
     )$""",
     re.X,
 )

@@ -16,6 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+BUILD = ROOT / "_build"
+LOCK = Path("/tmp/medimg-book.lock")  # the lock every build of the book holds
 AXE_JS = HERE / "vendor" / "axe-core" / "axe.min.js"
 TOC_FILE = Path(os.environ.get("MEDIMG_BOOK_TOC", ROOT / "_toc.yml"))
 CHROMIUM = os.environ.get("MEDIMG_CHROMIUM", "/usr/bin/chromium")

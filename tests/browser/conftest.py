@@ -11,9 +11,11 @@ host other than 127.0.0.1 is recorded and aborted, so the tests never use the ne
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -23,8 +25,10 @@ import pytest
 from book_site import (
     AXE_JS,
     BLOCKING_IMPACTS,
+    BUILD,
     CHROMIUM,
     LAUNCH_ARGS,
+    LOCK,
     PAGES,
     SCREENSHOT_PAGES,
     PageAudit,
@@ -38,8 +42,21 @@ from book_site import (
 
 
 @pytest.fixture(scope="session")
-def site(request: pytest.FixtureRequest) -> Path:
-    """The built HTML book (built once per session unless ``MEDIMG_BOOK_HTML`` is set)."""
+def reports() -> Path:
+    """Where the axe report and the screenshots go: ``_build`` (next to the built ``html``)."""
+    override = os.environ.get("MEDIMG_BOOK_HTML")
+    folder = Path(override).parent if override else BUILD
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built HTML book (built once per session unless ``MEDIMG_BOOK_HTML`` is set).
+
+    The tests read a copy taken under the build lock, so that another build of the book
+    writing ``_build/html`` meanwhile cannot change the site under test.
+    """
     override = os.environ.get("MEDIMG_BOOK_HTML")
     if override:
         html = Path(override)
@@ -50,7 +67,11 @@ def site(request: pytest.FixtureRequest) -> Path:
                 f"the book build failed (exit {build.returncode}):\n{log_tail(build.log)}",
                 pytrace=False,
             )
-        html = build.html
+        html = tmp_path_factory.mktemp("site") / "html"
+        LOCK.touch(exist_ok=True)
+        with LOCK.open() as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            shutil.copytree(build.html, html)
     if not (html / "index.html").is_file():
         pytest.fail(f"no built book in {html}", pytrace=False)
     return html
@@ -105,7 +126,7 @@ def open_page(browser: object, server: str) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def audits(browser: object, server: str, site: Path) -> dict[str, PageAudit]:
+def audits(browser: object, server: str, site: Path, reports: Path) -> dict[str, PageAudit]:
     """Visit every page of the toc once; write the axe report and three screenshots."""
     results: dict[str, PageAudit] = {}
     for docname in PAGES:
@@ -113,7 +134,7 @@ def audits(browser: object, server: str, site: Path) -> dict[str, PageAudit]:
             continue  # reported by test_page_was_built
         shot = None
         if docname in SCREENSHOT_PAGES:
-            shot = site.parent / "screenshots" / f"{docname.replace('/', '_')}.png"
+            shot = reports / "screenshots" / f"{docname.replace('/', '_')}.png"
         context, recorder = open_context(browser, (server,))
         try:
             page = context.new_page()
@@ -127,5 +148,5 @@ def audits(browser: object, server: str, site: Path) -> dict[str, PageAudit]:
         "blocking_impacts": list(BLOCKING_IMPACTS),
         "pages": {name: result.axe for name, result in results.items()},
     }
-    (site.parent / "axe-report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (reports / "axe-report.json").write_text(json.dumps(report, indent=2) + "\n")
     return results

@@ -90,11 +90,11 @@ def test_page_has_no_serious_accessibility_violations(audits: dict, docname: str
     assert not blocking, f"{docname} (details in _build/axe-report.json):{_show(blocking)}"
 
 
-def test_axe_report_and_screenshots_written(site: Path, audits: dict) -> None:
-    assert (site.parent / "axe-report.json").is_file()
+def test_axe_report_and_screenshots_written(reports: Path, audits: dict) -> None:
+    assert (reports / "axe-report.json").is_file()
     for docname in SCREENSHOT_PAGES:
         if docname in audits:
-            shot = site.parent / "screenshots" / f"{docname.replace('/', '_')}.png"
+            shot = reports / "screenshots" / f"{docname.replace('/', '_')}.png"
             assert shot.is_file() and shot.stat().st_size > 10_000, shot
 
 

@@ -31,7 +31,7 @@ def _command(root: Path, workers: int) -> list[str]:
 
 
 def _graded(root: Path) -> int:
-    state = root / "grades.csv.state.json"
+    state = root / ".grading" / "grades.csv.state.json"
     try:
         return len(json.loads(state.read_text()))
     except (OSError, ValueError):

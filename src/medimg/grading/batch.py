@@ -4,7 +4,7 @@ Only this process (the grader) writes the gradebook, ``grades.csv``, the feedbac
 the resume state; sandboxed executions run in a pool of threads (each waiting on its
 own sandbox) or on Dask workers, and hand back executed notebooks.
 
-The resume state (``<out>.state.json``) maps each (student, assignment) to the hash of
+The resume state (``.grading/<out>.state.json`` next to ``<out>``) maps each (student, assignment) to the hash of
 the submitted files and the finished grade row; it and ``grades.csv`` are rewritten
 atomically (temporary file + :func:`os.replace`) after every submission, so a killed
 run loses at most the submissions in flight, and a re-run grades exactly those.
@@ -152,7 +152,7 @@ class Grader:
         self.db_url = resolve_db_url(options.db_url, self.root)
         self.config = _restore.load_config(self.root)
         self.out = options.out if options.out.is_absolute() else self.root / options.out
-        self.state_path = self.out.with_name(self.out.name + ".state.json")
+        self.state_path = self.out.parent / ".grading" / f"{self.out.name}.state.json"
         self.state: dict[str, dict] = {}
         if self.state_path.is_file():
             try:
@@ -173,13 +173,14 @@ class Grader:
         """Hash what a grade depends on: submission files, source notebook, limits."""
         folder = self.root / "submitted" / student / assignment
         source = folder_hash(self.root / "solutions" / assignment)
-        limits = json.dumps(asdict(self.options.limits), sort_keys=True)
+        limits = json.dumps({k: float(v) for k, v in asdict(self.options.limits).items()})
         return hashlib.sha256(
             f"{folder_hash(folder)}|{source}|{limits}|{self.sandboxed}".encode()
         ).hexdigest()
 
     def save(self) -> None:
         """Write the state and grades.csv atomically."""
+        self.state_path.parent.mkdir(exist_ok=True)
         atomic_write(self.state_path, json.dumps(self.state, ensure_ascii=False, indent=0))
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
@@ -464,6 +465,14 @@ class Grader:
 
     def run(self, log: Callable[[str], None] | None = None) -> list[dict]:
         """Grade everything that is not already graded; return all rows."""
+        with warnings.catch_warnings():
+            # nbgrader 0.9's gradebook models make SQLAlchemy 2 warn on every submission.
+            warnings.filterwarnings("ignore", module="nbgrader")
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            return self._run(log)
+
+    def _run(self, log: Callable[[str], None] | None) -> list[dict]:
         log = log or (lambda message: print(message, file=sys.stderr))
         names = self.options.assignments or list_assignments(self.root)
         if not self.sandboxed:

@@ -10,10 +10,8 @@ Exit status 0 when every submission got a row.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
 import sys
-import warnings
 from pathlib import Path
 
 from medimg.grading import batch, sandbox
@@ -130,13 +128,6 @@ def parse_options(argv: list[str] | None = None) -> batch.Options:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``medimg-grade``; returns the exit status."""
     options = parse_options(argv)
-    # nbgrader 0.9's gradebook models trigger SQLAlchemy 2 deprecation chatter.
-    warnings.filterwarnings("ignore", module="nbgrader")
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    with contextlib.suppress(ImportError):
-        from sqlalchemy.exc import SAWarning
-
-        warnings.filterwarnings("ignore", category=SAWarning)
     grader = batch.Grader(options)
     rows = grader.run()
     expected = len(grader.assignments) * len(batch.list_students(grader.root))

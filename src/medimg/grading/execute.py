@@ -28,6 +28,10 @@ import sys
 import time
 import uuid
 
+# jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a parser
+# for seconds at import time; the runner never validates IRIs, so it is skipped here.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 #: Seconds allowed for the kernel to start (not part of the notebook's time budget).
 STARTUP_S = 60
 
