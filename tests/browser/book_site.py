@@ -31,6 +31,7 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+TIMEOUT_MS = 90_000
 # axe-core impacts that fail the accessibility test
 BLOCKING_IMPACTS = ("serious", "critical")
 # pages whose full-page screenshots are kept in _build/screenshots (if they are in the toc)
@@ -133,6 +134,8 @@ class Recorder:
 def open_context(browser: object, allowed_prefixes: tuple[str, ...]) -> tuple[object, Recorder]:
     """A fresh browser context (own cache and storage) whose traffic is recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    # generous: the machines that build the book are often busy executing notebooks
+    context.set_default_timeout(TIMEOUT_MS)
     recorder = Recorder(allowed_prefixes=allowed_prefixes)
     recorder.attach(context)
     return context, recorder

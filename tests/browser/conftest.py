@@ -141,6 +141,20 @@ def audits(browser: object, server: str, site: Path, reports: Path) -> dict[str,
             page.goto(f"{server}{docname}.html", wait_until="load")
             settle(page)
             results[docname] = audit_page(docname, page, recorder, screenshot=shot)
+        except Exception as error:  # a page that hangs or crashes fails its own tests only
+            problem = f"the page could not be checked: {type(error).__name__}: {error}"
+            results[docname] = PageAudit(
+                page=docname,
+                title="",
+                requests=recorder.requests,
+                outside=recorder.outside(),
+                console_errors=[*recorder.console_errors, problem],
+                failed=recorder.failed,
+                images=[{"src": problem, "ok": False}],
+                math={"expected": 1, "rendered": 0, "errors": [problem], "mathjax": False},
+                widgets={"expected": 1, "rendered": 0},
+                axe=[{"id": "not-run", "impact": "critical", "help": problem, "nodes": []}],
+            )
         finally:
             context.close()
     report = {

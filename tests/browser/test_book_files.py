@@ -224,3 +224,16 @@ def test_released_assignments_are_downloadable(site: Path) -> None:
     }
     missing = sorted(set(released) - offered)
     assert not missing, f"released notebooks not downloadable from the book: {missing}"
+
+
+def test_pages_link_to_the_repository_and_its_issues(site: Path) -> None:
+    repository = _config()["repository"]["url"].rstrip("/")
+    missing = []
+    for docname in PAGES:
+        page = site / f"{docname}.html"
+        hrefs = [url for tag, url in links(page) if tag == "a"] if page.is_file() else []
+        if repository not in hrefs or not any(
+            url.startswith(f"{repository}/issues/new") for url in hrefs
+        ):
+            missing.append(docname)
+    assert not missing, f"pages without repository / issue buttons: {missing}"

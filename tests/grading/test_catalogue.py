@@ -130,7 +130,10 @@ def build(course: Course, listener: Listener) -> dict:
             "process limit",
         ),
         "huge_output": (
-            _with(GOOD["square"] + "\nfor _ in range(10):\n    print('x' * 10_000_000)"),
+            _with(
+                GOOD["square"] + "\nimport sys\nfor _ in range(100):\n"
+                "    print('x' * 1_000_000)\n    sys.stdout.flush()"
+            ),
             "ok",
             3,
             "truncated",

@@ -94,4 +94,7 @@ def test_resumed_csv_equals_uninterrupted_csv(runs):
 
 
 def test_no_temporary_files_are_left_behind(runs):
+    # A SIGKILL during a write leaves a temporary file (never a half-written grades.csv);
+    # the next run removes it.
     assert not list(runs["course"].glob(".grades.csv.*.tmp"))
+    assert not list((runs["course"] / ".grading").glob(".*.tmp"))

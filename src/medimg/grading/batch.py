@@ -154,6 +154,7 @@ class Grader:
         self.out = options.out if options.out.is_absolute() else self.root / options.out
         self.state_path = self.out.parent / ".grading" / f"{self.out.name}.state.json"
         self.state: dict[str, dict] = {}
+        self._remove_stale_temporaries()
         if self.state_path.is_file():
             try:
                 self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
@@ -164,6 +165,14 @@ class Grader:
         self.sandboxed = sandbox.bwrap_path() is not None
 
     # ------------------------------------------------------------------ helpers
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files left by a grader that was killed while writing."""
+        for folder, name in ((self.out.parent, self.out.name), (self.state_path.parent, "")):
+            for tmp in folder.glob(f".{name}*.tmp"):
+                pid = tmp.name.rsplit(".", 2)[-2]
+                if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                    tmp.unlink(missing_ok=True)
+
     @staticmethod
     def key(student: str, assignment: str) -> str:
         """State key of a (student, assignment) pair."""

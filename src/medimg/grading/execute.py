@@ -203,14 +203,19 @@ def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
 
     class CappedClient(NotebookClient):
         def output(self, outs, msg, display_id, cell_index):
-            size = len(json.dumps(msg.get("content", {})))
-            used = sizes.get(cell_index, 0) + size
-            sizes[cell_index] = used
-            if used > max_output_bytes:
-                if cell_index not in record["truncated"]:
-                    record["truncated"].append(cell_index)
-                return None
-            return super().output(outs, msg, display_id, cell_index)
+            content = msg.get("content", {})
+            before = sizes.get(cell_index, 0)
+            size = len(json.dumps(content))
+            sizes[cell_index] = before + size
+            if before + size <= max_output_bytes:
+                return super().output(outs, msg, display_id, cell_index)
+            if cell_index not in record["truncated"]:
+                record["truncated"].append(cell_index)
+            room = max_output_bytes - before
+            if msg.get("msg_type") == "stream" and room > 0:
+                content["text"] = str(content.get("text", ""))[:room]
+                return super().output(outs, msg, display_id, cell_index)
+            return None
 
     replies: dict[int, dict] = {}
 
@@ -327,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--max-output-bytes", type=int, default=1_000_000)
     parser.add_argument("--nproc", type=int, default=0, help="RLIMIT_NPROC for runner and kernel")
+    parser.add_argument(
+        "--fast-exit",
+        action="store_true",
+        help="exit without shutting the kernel down (the sandbox around it is discarded)",
+    )
     args = parser.parse_args(argv)
     if args.nproc > 0:
         import resource
@@ -341,8 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     def emit(result) -> None:
         with out:
             out.write(nbformat.writes(result))
-        sys.stdout.flush()
-        os._exit(0)  # the sandbox and the kernel in it are discarded
+        if args.fast_exit:
+            sys.stdout.flush()
+            os._exit(0)  # the sandbox and the kernel in it are discarded
 
     run(nb, timeout=args.timeout, max_output_bytes=args.max_output_bytes, emit=emit)
     return 0

@@ -329,7 +329,7 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
         ]
         if bwrap is not None:
             home = "/home/student"
-            argv = bwrap_command(bwrap, runner, uid=uid)
+            argv = bwrap_command(bwrap, [*runner, "--fast-exit"], uid=uid)
             cwd = None
         else:
             home = str(private_dir / "home")

@@ -146,7 +146,11 @@ def merge_result(sent: NotebookNode, text: str | None, *, killed: str, memory_mb
         i
         for i, c in enumerate(nb.cells)
         if c.cell_type == "code"
-        and any(o.get("ename") == "MemoryError" for o in c.outputs if o.output_type == "error")
+        and any(
+            o.get("ename") == "MemoryError"
+            or (o.get("name") == "stderr" and "MemoryError" in str(o.get("text", "")))
+            for o in c.outputs
+        )
     ]
     if memory:
         outcome.notes.append(f"MemoryError in {_label(nb, memory[0])} (limit {memory_mb} MiB)")
