@@ -202,6 +202,7 @@ class Grader:
         reason = "; ".join(dict.fromkeys(n for n in notes if n))
         if not self.sandboxed:
             reason = "; ".join(filter(None, [reason, "UNSANDBOXED: bwrap unavailable"]))
+            status = f"{status}-unsandboxed"
         return {
             "student": student,
             "assignment": assignment,
