@@ -40,9 +40,9 @@ def _env() -> dict[str, str]:
 
 def _fixture_source() -> tuple[str, nbformat.NotebookNode]:
     sys.path.insert(0, str(ROOT / "tests" / "grading"))
-    import conftest  # the tests' tiny assignment
+    import course_fixture  # the tests' tiny assignment
 
-    return conftest.ASSIGNMENT, conftest.source_notebook()
+    return course_fixture.ASSIGNMENT, course_fixture.source_notebook()
 
 
 def _assignment() -> tuple[str, nbformat.NotebookNode]:

@@ -97,3 +97,33 @@ def test_no_page_loads_a_script_or_stylesheet_from_the_internet(built_book):
 def test_pages_can_be_downloaded_as_notebooks_or_sources(built_book):
     html = _html(built_book, "book/04_images_in_space")
     assert "_sources/book/04_images_in_space" in html
+
+
+def _published_lines(file):
+    text = file.read_text(encoding="utf-8", errors="replace")
+    if file.suffix == ".html":
+        text = BeautifulSoup(text, "html.parser").get_text()
+    elif file.name == "searchindex.js":
+        text = text.replace("\\n", "\n")
+    return {line.strip() for line in text.splitlines()}
+
+
+def test_no_solution_or_hidden_test_line_reaches_the_built_book(built_book):
+    """Pages, page sources, downloads and the search index never contain a protected line."""
+    from medimg.grading.release import protected_lines
+
+    secrets = set().union(*(protected_lines(p) for p in sorted(ROOT.glob("solutions/*/*.ipynb"))))
+    assert secrets, "no solution lines found to look for"
+    # The one idiom the workshop chapter teaches on purpose (numpy array -> image).
+    secrets -= {"image = sitk.GetImageFromArray(array)"}
+    html = built_book.html
+    files = [*html.rglob("*.html"), *html.glob("_sources/**/*"), *html.glob("_downloads/**/*")]
+    files += [html / "searchindex.js"]
+    leaks = []
+    for file in files:
+        if file.is_file():
+            leaks += [
+                (file.relative_to(html).as_posix(), line)
+                for line in secrets & _published_lines(file)
+            ]
+    assert not leaks, leaks[:20]

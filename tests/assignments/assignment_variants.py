@@ -1010,6 +1010,11 @@ def convolve2d(array, kernel):
     from scipy import ndimage
     return ndimage.convolve(np.asarray(array, dtype=float), np.asarray(kernel, dtype=float), mode="constant", cval=0.0)
 """,
+            "uses_course_package": """
+def convolve2d(array, kernel):
+    from medimg.filtering import convolve2d as reference
+    return reference(array, kernel)
+""",
         },
         "correct": {
             "four_loops": """
@@ -1198,6 +1203,7 @@ DIAGNOSES["ps05_convolution_filtering"] = {
         "edge_padding": "pad with zeros",
         "valid_only": "pad the image with zeros so the output keeps its size",
         "uses_scipy": "expected an implementation with numpy",
+        "uses_course_package": "found 'medimg' in your function",
     },
     "gaussian_blur": {
         "zero_padding": "repeat the border sample",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -13,40 +12,20 @@ import pytest
 from assignment_course import ROOT, assignment_names, structure, tool_env
 from assignment_variants import DIAGNOSES, VARIANTS
 
+from medimg.grading.release import protected_lines
+
 ASSIGNMENTS = assignment_names()
 EXERCISES = ROOT / "exercises"
-REGION = re.compile(
-    r"^[ \t]*### BEGIN (SOLUTION|HIDDEN TESTS)[ \t]*$(.*?)^[ \t]*### END \1[ \t]*$", re.M | re.S
-)
-# Lines that may legitimately appear both in a solution and in the release: blank lines, comments,
-# docstring quotes, lone brackets and punctuation, bare control-flow keywords, and a single name,
-# number or argument-free call standing alone as one argument of a call split over several lines
-# (``interpolator,``, ``0.0,``, ``sitk.Transform(),``). Anything longer counts as a leak.
-TRIVIAL = re.compile(
-    r"""^(
-        \#.*
-        | [()\[\]{},:;.\s]*
-        | (\"\"\"|''')
-        | (return|pass|break|continue|else:|try:|finally:|raise|return\ None)
-        | -?[\w.]+(\(\))?,?
-    )$""",
-    re.X,
-)
+
+
+def secret_lines(assignment: str) -> set[str]:
+    """Non-trivial lines inside solution and hidden-test regions of an instructor notebook."""
+    return protected_lines(ROOT / "solutions" / assignment / f"{assignment}.ipynb")
 
 
 def _cell_sources(path: Path) -> list[str]:
     notebook = json.loads(path.read_text())
     return ["".join(cell["source"]) for cell in notebook["cells"]]
-
-
-def secret_lines(assignment: str) -> set[str]:
-    """Non-trivial lines inside solution and hidden-test regions of an instructor notebook."""
-    notebook = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
-    lines = set()
-    for source in _cell_sources(notebook):
-        for _, body in REGION.findall(source):
-            lines.update(line.strip() for line in body.splitlines())
-    return {line for line in lines if not TRIVIAL.match(line)}
 
 
 def released_lines(path: Path) -> set[str]:
@@ -84,23 +63,6 @@ def test_no_solution_or_hidden_test_line_in_release(assignment):
     assert not leaks, (
         "expected no solution or hidden-test line in exercises/, found:\n" + "\n".join(leaks)
     )
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_notebooks_are_committed_without_outputs(assignment):
-    for folder in ("solutions", "exercises"):
-        path = ROOT / folder / assignment / f"{assignment}.ipynb"
-        if not path.exists():
-            continue
-        notebook = json.loads(path.read_text())
-        with_output = [
-            i
-            for i, c in enumerate(notebook["cells"])
-            if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])
-        ]
-        assert not with_output, (
-            f"expected no outputs in {path.relative_to(ROOT)}, found some in cells {with_output}"
-        )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

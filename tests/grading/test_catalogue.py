@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENT, GOOD, MAX_SCORE, WRONG, Course
+from course_fixture import ASSIGNMENT, GOOD, MAX_SCORE, WRONG, Course
 
 from medimg.grading import batch, cli, sandbox
 from medimg.grading.execute import STARTUP_S

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Course
+from course_fixture import Course
 
 from medimg.grading import cli
 

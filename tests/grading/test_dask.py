@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import GOOD, WRONG, Course
+from course_fixture import GOOD, WRONG, Course
 
 from medimg.grading import batch, sandbox
 

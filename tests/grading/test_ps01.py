@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import grade_env
+from course_fixture import grade_env
 
 from medimg.grading import sandbox
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, WRONG, Course, grade_env
+from course_fixture import GOOD, WRONG, Course, grade_env
 
 from medimg.grading import sandbox
 

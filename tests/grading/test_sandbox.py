@@ -142,3 +142,26 @@ def test_limits_are_validated():
         sandbox.Limits(timeout_s=0)
     with pytest.raises(ValueError, match="memory limit must be >= 256"):
         sandbox.Limits(memory_mb=10)
+
+
+def test_without_bwrap_every_row_says_unsandboxed(monkeypatch, tmp_path):
+    from course_fixture import Course
+
+    from medimg.grading import batch
+
+    course = Course(tmp_path / "course")
+    course.submit("ada")
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # venv tools, no bwrap
+    sandbox.bwrap_path.cache_clear()
+    try:
+        rows = batch.grade(
+            batch.Options(
+                course_root=course.root, limits=sandbox.Limits(timeout_s=30), progress=False
+            ),
+            log=lambda message: None,
+        )
+    finally:
+        monkeypatch.undo()
+        sandbox.bwrap_path.cache_clear()
+    assert [(r["score"], r["status"]) for r in rows] == [("3", "ok-unsandboxed")]
+    assert "UNSANDBOXED" in rows[0]["reason"]

@@ -19,9 +19,8 @@ import io
 import json
 import os
 import sys
-import unicodedata
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -563,14 +562,9 @@ def _progress(total: int, done: int, enabled: bool):
     )
 
 
-def normalise(name: str) -> str:
-    """NFC form of a student id or file name (for comparisons only)."""
-    return unicodedata.normalize("NFC", name)
-
-
 def grade(options: Options, log: Callable[[str], None] | None = None) -> list[dict]:
     """Grade a course directory; see :class:`Grader`."""
     return Grader(options).run(log)
 
 
-__all__: Iterable[str] = ("FIELDS", "Grader", "Job", "Options", "grade", "run_job")
+__all__ = ["FIELDS", "Grader", "Job", "Options", "grade", "run_job"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import filecmp
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,9 +23,63 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["ROOT", "assignments", "diff_trees", "generate", "main", "normalise_notebook"]
+__all__ = [
+    "ROOT",
+    "assignments",
+    "diff_trees",
+    "generate",
+    "main",
+    "normalise_notebook",
+    "protected_lines",
+]
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+# Lines that may legitimately appear both in a solution and in the release: blank lines, comments,
+# docstring quotes, lone brackets and punctuation, bare control-flow keywords, ``return name``,
+# ``return {`` and a single name,
+# number or argument-free call standing alone as one argument of a call split over several lines
+# (``interpolator,``, ``0.0,``, ``sitk.Transform(),``). Anything longer counts as a leak.
+_TRIVIAL = re.compile(
+    r"""^(
+        \#.*
+        | [()\[\]{},:;.\s]*
+        | (\"\"\"|''')
+        | (return|pass|break|continue|else:|try:|finally:|raise)
+        | return\ ([\w.]+|[{(\[])
+        | -?[\w.]+(\(\))?,?
+    )$""",
+    re.X,
+)
+_REGION = re.compile(
+    r"^[ \t]*### BEGIN (SOLUTION|HIDDEN TESTS)[ \t]*$(.*?)^[ \t]*### END \1[ \t]*$", re.M | re.S
+)
+
+
+def protected_lines(notebook: Path) -> set[str]:
+    """Return the non-trivial lines of an instructor notebook that students must never see.
+
+    These are the stripped lines between ``### BEGIN SOLUTION``/``### END SOLUTION`` and
+    ``### BEGIN HIDDEN TESTS``/``### END HIDDEN TESTS``, minus lines too generic to be a leak
+    (blank lines, comments, lone brackets, bare keywords, a lone name such as ``interpolator,``).
+    Leak tests look for each of them in the release, the built book and the feedback.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        An nbgrader source notebook in ``solutions/``.
+
+    Returns
+    -------
+    set of str
+    """
+    cells = nbformat.read(notebook, as_version=4).cells
+    lines = set()
+    for cell in cells:
+        for _, body in _REGION.findall(cell.source):
+            lines.update(line.strip() for line in body.splitlines())
+    return {line for line in lines if not _TRIVIAL.match(line)}
 
 
 def assignments(root: Path = ROOT) -> list[str]:
