@@ -165,3 +165,12 @@ def test_without_bwrap_every_row_says_unsandboxed(monkeypatch, tmp_path):
         sandbox.bwrap_path.cache_clear()
     assert [(r["score"], r["status"]) for r in rows] == [("3", "ok-unsandboxed")]
     assert "UNSANDBOXED" in rows[0]["reason"]
+
+
+def test_scratch_tmp_is_mounted_before_the_read_only_binds():
+    # A virtual environment or checkout under /tmp must stay visible: bwrap mounts in order,
+    # so a tmpfs on /tmp after the binds would hide them.
+    cmd = sandbox.bwrap_command("bwrap", ["true"], uid=None)
+    tmpfs_at = next(i for i, arg in enumerate(cmd) if arg == "--tmpfs" and cmd[i + 1] == "/tmp")
+    bind_targets = [i for i, arg in enumerate(cmd) if arg == "--ro-bind" and cmd[i + 1] != "/usr"]
+    assert bind_targets and all(i > tmpfs_at for i in bind_targets)

@@ -183,13 +183,15 @@ def bwrap_command(bwrap: str, argv: list[str], *, uid: int | None) -> list[str]:
             cmd += ["--symlink", os.readlink(host), str(host)]
         elif host.is_dir():
             cmd += ["--ro-bind", str(host), str(host)]
-    made: set[Path] = set()
+    # The scratch /tmp comes before the read-only binds: bwrap mounts in order, and a tmpfs
+    # mounted later would hide a virtual environment or course that lives under /tmp.
+    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    made: set[Path] = {Path("/tmp")}
     for path in _read_only_paths():
         cmd += _dirs_for(path, made)
         cmd += ["--ro-bind", str(path), str(path)]
     home = "/home/student"
-    cmd += ["--proc", "/proc", "--dev", "/dev"]
-    cmd += ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
     cmd += ["--perms", "0755", "--dir", "/home"]
     cmd += ["--perms", "0777", "--size", str(TMPFS_BYTES), "--tmpfs", home, "--chdir", home]
     if uid is not None:
