@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 
+import matplotlib.pyplot as plt
 import numpy as np
 import SimpleITK as sitk
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from medimg import data
+from medimg.display import imshow_mm
 
 __all__ = [
     "INTERPOLATORS",
@@ -18,6 +22,7 @@ __all__ = [
     "interpolator",
     "log_counts_axis",
     "zoom_box",
+    "zoom_figure",
 ]
 
 #: Interpolator names used by the demos -> SimpleITK constants.
@@ -88,6 +93,38 @@ def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) ->
         (float(cx - side / 2), float(cx + side / 2)),
         (float(cy - side / 2), float(cy + side / 2)),
     )
+
+
+def zoom_figure(
+    image: sitk.Image, zoom: tuple, *, window: tuple[float, float], zoom_title: str
+) -> tuple[Figure, Axes, Axes]:
+    """Draw a 2D image with a zoom region marked (left) and that region enlarged (right).
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        2D image, drawn with mm axes.
+    zoom : ((x0, x1), (y0, y1))
+        Zoom window in mm, as `zoom_box` returns it.
+    window : (float, float)
+        Display range (vmin, vmax), e.g. in HU.
+    zoom_title : str
+        Title of the enlarged panel.
+
+    Returns
+    -------
+    (figure, full_axes, zoom_axes)
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.8))
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.86, wspace=0.3)
+    imshow_mm(image, ax=ax1, vmin=window[0], vmax=window[1])
+    (x0, x1), (y0, y1) = zoom
+    ax1.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="tab:orange", lw=1.5))
+    imshow_mm(image, ax=ax2, vmin=window[0], vmax=window[1])
+    ax2.set_xlim(x0, x1)
+    ax2.set_ylim(y1, y0)
+    ax2.set_title(zoom_title, fontsize=9)
+    return fig, ax1, ax2
 
 
 def log_counts_axis(ax: Axes) -> None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import SimpleITK as sitk
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from medimg import data
 from medimg.demos._common import (
@@ -23,9 +21,9 @@ from medimg.demos._common import (
     SOFT_TISSUE,
     interpolator,
     zoom_box,
+    zoom_figure,
 )
 from medimg.demos._static import Sweep, render_frames, sweep_html
-from medimg.display import imshow_mm
 from medimg.geometry import direction_matrix, resampled_size
 
 __all__ = ["InterpolationResult", "compute", "draw", "static_html", "widget"]
@@ -131,15 +129,12 @@ def draw(result: InterpolationResult, *, window=SOFT_TISSUE) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.8))
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.86, wspace=0.3)
-    imshow_mm(result.image, ax=ax1, vmin=window[0], vmax=window[1])
-    (x0, x1), (y0, y1) = result.zoom
-    ax1.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="tab:orange", lw=1.5))
-    imshow_mm(result.image, ax=ax2, vmin=window[0], vmax=window[1])
-    ax2.set_xlim(x0, x1)
-    ax2.set_ylim(y1, y0)
-    ax2.set_title(f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}", fontsize=9)
+    fig, _, _ = zoom_figure(
+        result.image,
+        result.zoom,
+        window=window,
+        zoom_title=f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
+    )
     fig.suptitle(
         f"{result.size_in[0]} x {result.size_in[1]} px at {result.spacing_in[0]:.4g} mm → "
         f"{result.size_out[0]} x {result.size_out[1]} px at {result.spacing_out[0]:.4g} mm",

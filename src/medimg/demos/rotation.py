@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import SimpleITK as sitk
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from medimg import data
 from medimg.demos._common import (
@@ -23,9 +21,9 @@ from medimg.demos._common import (
     SOFT_TISSUE,
     interpolator,
     zoom_box,
+    zoom_figure,
 )
 from medimg.demos._static import Sweep, render_frames, sweep_html
-from medimg.display import imshow_mm
 
 __all__ = ["RotationResult", "compute", "draw", "physical_centre", "static_html", "widget"]
 
@@ -137,16 +135,13 @@ def draw(result: RotationResult, *, window=SOFT_TISSUE) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.8))
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.86, wspace=0.3)
-    imshow_mm(result.image, ax=ax1, vmin=window[0], vmax=window[1])
+    fig, ax1, _ = zoom_figure(
+        result.image,
+        result.zoom,
+        window=window,
+        zoom_title=f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
+    )
     ax1.plot(*result.centre, "+", color="tab:orange", ms=10, mew=2)
-    (x0, x1), (y0, y1) = result.zoom
-    ax1.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="tab:orange", lw=1.5))
-    imshow_mm(result.image, ax=ax2, vmin=window[0], vmax=window[1])
-    ax2.set_xlim(x0, x1)
-    ax2.set_ylim(y1, y0)
-    ax2.set_title(f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}", fontsize=9)
     fig.suptitle(
         f"rotated by {result.angle:g}° about ({result.centre[0]:.1f}, {result.centre[1]:.1f}) mm",
         fontsize=10,
