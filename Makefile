@@ -46,7 +46,7 @@ serve:  ## serve the built book on http://127.0.0.1:8000
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 release: setup  ## regenerate exercises/ from solutions/ with nbgrader
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m medimg.grading.release
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m medimg_grade.release
 
 grade: setup  ## autograde submitted/<student>/<assignment>/ into grades.csv and feedback/
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/medimg-grade --workers $(WORKERS)

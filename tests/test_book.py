@@ -110,7 +110,7 @@ def _published_lines(file):
 
 def test_no_solution_or_hidden_test_line_reaches_the_built_book(built_book):
     """Pages, page sources, downloads and the search index never contain a protected line."""
-    from medimg.grading.release import protected_lines
+    from medimg_grade.release import protected_lines
 
     secrets = set().union(*(protected_lines(p) for p in sorted(ROOT.glob("solutions/*/*.ipynb"))))
     assert secrets, "no solution lines found to look for"

@@ -26,8 +26,6 @@ learning
     Intensity clustering used by the machine-learning chapter.
 demos
     Interactive demos: pure compute functions, a thin ipywidgets UI and static HTML.
-grading
-    Release of assignments and the sandboxed, parallel grading command.
 hygiene
     Repository checks (notebooks committed without outputs).
 
@@ -36,4 +34,4 @@ sizes and spacings are in SimpleITK's (x, y[, z]) order; numpy arrays obtained f
 are in the reverse (z, y, x) order; all lengths are in millimetres (mm).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,7 +12,7 @@ import pytest
 from assignment_course import ROOT, assignment_names, structure, tool_env
 from assignment_variants import DIAGNOSES, VARIANTS
 
-from medimg.grading.release import protected_lines
+from medimg_grade.release import protected_lines
 
 ASSIGNMENTS = assignment_names()
 EXERCISES = ROOT / "exercises"
@@ -98,7 +98,7 @@ def test_release_matches_a_fresh_generation():
     db = ROOT / "gradebook.db"
     had_db = db.exists()
     proc = subprocess.run(
-        [sys.executable, "-m", "medimg.grading.release", "--check"],
+        [sys.executable, "-m", "medimg_grade.release", "--check"],
         cwd=ROOT,
         env=tool_env(),
         capture_output=True,
@@ -122,7 +122,7 @@ def test_release_check_reports_an_edited_release(tmp_path):
     released = tmp_path / "exercises" / assignment / f"{assignment}.ipynb"
     released.write_text(released.read_text().replace("raise NotImplementedError()", "pass", 1))
     proc = subprocess.run(
-        [sys.executable, "-m", "medimg.grading.release", "--check", "--root", str(tmp_path)],
+        [sys.executable, "-m", "medimg_grade.release", "--check", "--root", str(tmp_path)],
         env=tool_env(),
         capture_output=True,
         text=True,

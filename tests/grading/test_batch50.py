@@ -7,7 +7,7 @@ import csv
 import pytest
 from course_fixture import GOOD, WRONG, Course
 
-from medimg.grading import cli, sandbox
+from medimg_grade import cli, sandbox
 
 pytestmark = [
     pytest.mark.slow,

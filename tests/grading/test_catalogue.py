@@ -21,8 +21,8 @@ import nbformat
 import pytest
 from course_fixture import ASSIGNMENT, GOOD, MAX_SCORE, WRONG, Course
 
-from medimg.grading import batch, cli, sandbox
-from medimg.grading.execute import STARTUP_S
+from medimg_grade import batch, cli, sandbox
+from medimg_grade.execute import STARTUP_S
 
 pytestmark = [
     pytest.mark.nbgrader,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from course_fixture import Course
 
-from medimg.grading import cli
+from medimg_grade import cli
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from course_fixture import GOOD, WRONG, Course
 
-from medimg.grading import batch, sandbox
+from medimg_grade import batch, sandbox
 
 pytestmark = [
     pytest.mark.nbgrader,

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from course_fixture import grade_env
 
-from medimg.grading import sandbox
+from medimg_grade import sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "ps01_images_in_space"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from course_fixture import GOOD, WRONG, Course, grade_env
 
-from medimg.grading import sandbox
+from medimg_grade import sandbox
 
 pytestmark = [
     pytest.mark.slow,

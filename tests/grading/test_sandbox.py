@@ -12,8 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import medimg
-from medimg.grading import sandbox
-from medimg.grading.execute import STARTUP_S
+from medimg_grade import sandbox
+from medimg_grade.execute import STARTUP_S
 
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bwrap is not installed")
 REPO = Path(medimg.__file__).resolve().parents[2]
@@ -147,7 +147,7 @@ def test_limits_are_validated():
 def test_without_bwrap_every_row_says_unsandboxed(monkeypatch, tmp_path):
     from course_fixture import Course
 
-    from medimg.grading import batch
+    from medimg_grade import batch
 
     course = Course(tmp_path / "course")
     course.submit("ada")

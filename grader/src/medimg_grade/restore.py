@@ -42,7 +42,7 @@ class _Collect(logging.Handler):
 
 
 def _logger(name: str) -> tuple[logging.Logger, _Collect]:
-    log = logging.getLogger(f"medimg.grading.{name}")
+    log = logging.getLogger(f"medimg_grade.{name}")
     log.propagate = False
     log.handlers = []
     handler = _Collect()

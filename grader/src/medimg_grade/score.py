@@ -17,7 +17,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from medimg.grading.restore import SourceNotebook, is_test_cell
+from medimg_grade.restore import SourceNotebook, is_test_cell
 
 
 @dataclass

@@ -131,8 +131,13 @@ def bwrap_path() -> str | None:
 
 
 def _read_only_paths() -> list[Path]:
-    """Host paths the sandbox needs to read: system libraries, Python, venv, medimg sources."""
-    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(medimg.__file__).resolve().parents[1]]
+    """Host paths the sandbox needs to read: system libraries, Python, venv, package sources."""
+    paths = [
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(medimg.__file__).resolve().parents[1],
+        Path(__file__).resolve().parents[1],
+    ]
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         paths.append(Path(sysconfig.get_paths()[key]))
     exe = Path(sys.executable)
@@ -303,7 +308,7 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
             "WITHOUT filesystem or network isolation (resource limits only)",
             file=sys.stderr,
         )
-    from medimg.grading.execute import STARTUP_S
+    from medimg_grade.execute import STARTUP_S
 
     wall = STARTUP_S + limits.timeout_s + GRACE_S
     start = time.monotonic()
@@ -319,7 +324,7 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
         runner = [
             sys.executable,
             "-m",
-            "medimg.grading.execute",
+            "medimg_grade.execute",
             f"fd:{in_fd}",
             f"fd:{out_fd}",
             "--timeout",

@@ -18,7 +18,7 @@ from pathlib import Path
 # installed; grading never validates IRIs.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from medimg.grading import batch, sandbox  # noqa: E402
+from medimg_grade import batch, sandbox  # noqa: E402
 
 
 def _positive(name: str, kind=float, minimum=0.0, strict=True):

@@ -1,7 +1,7 @@
 """Generate the student release ``exercises/`` from the instructor source ``solutions/``.
 
-Run ``python -m medimg.grading.release`` to regenerate every assignment with nbgrader, or
-``python -m medimg.grading.release --check`` to generate into a temporary directory and report
+Run ``python -m medimg_grade.release`` to regenerate every assignment with nbgrader, or
+``python -m medimg_grade.release --check`` to generate into a temporary directory and report
 the files that differ from the committed release (exit status 1 on drift).
 
 Generation is deterministic: nbgrader runs against a throw-away gradebook (so no
@@ -33,7 +33,8 @@ __all__ = [
     "protected_lines",
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
+#: The course root: the current directory (run from the course, as ``make release`` does).
+ROOT = Path.cwd()
 
 
 # Lines that may legitimately appear both in a solution and in the release: blank lines, comments,
@@ -229,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 if ``--check`` found drift.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m medimg.grading.release",
+        prog="python -m medimg_grade.release",
         description="Regenerate exercises/ (the student release) from solutions/ with nbgrader.",
     )
     parser.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import nbformat
 
-from medimg.grading import restore as _restore
-from medimg.grading import sandbox
-from medimg.grading.score import (
+from medimg_grade import restore as _restore
+from medimg_grade import sandbox
+from medimg_grade.score import (
     auto_score,
     feedback_notebook,
     merge_result,

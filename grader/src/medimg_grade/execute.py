@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m medimg.grading.execute IN OUT [--timeout S] [--max-output-bytes B]
+    python -m medimg_grade.execute IN OUT [--timeout S] [--max-output-bytes B]
 
 ``IN`` and ``OUT`` are notebook paths or ``fd:N`` (an inherited file descriptor). The
 notebook is executed cell by cell with :mod:`nbclient` against a fresh IPython kernel
@@ -326,7 +326,7 @@ def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
     _no_dump()
-    parser = argparse.ArgumentParser(prog="python -m medimg.grading.execute")
+    parser = argparse.ArgumentParser(prog="python -m medimg_grade.execute")
     parser.add_argument("input")
     parser.add_argument("output")
     parser.add_argument("--timeout", type=float, default=60.0)
