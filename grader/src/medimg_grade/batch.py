@@ -28,12 +28,8 @@ import nbformat
 
 from medimg_grade import restore as _restore
 from medimg_grade import sandbox
-from medimg_grade.score import (
-    auto_score,
-    feedback_notebook,
-    merge_result,
-    render_feedback,
-)
+from medimg_grade.feedback import feedback_notebook, render_feedback
+from medimg_grade.score import auto_score, merge_result
 
 FIELDS = ("student", "assignment", "score", "max_score", "status", "reason")
 #: Submitted notebooks larger than this are not graded (bytes).
