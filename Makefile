@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum 
 JB_FLAGS := -W -n --keep-going
 WORKERS ?= 0
 
-.PHONY: setup book rebuild test test-fast lint format serve grade release bench freeze clean help
+.PHONY: setup system book rebuild test test-fast lint format serve grade release bench freeze clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
@@ -14,6 +14,10 @@ help:  ## list the targets
 setup: $(STAMP)  ## create .venv with the pinned toolchain and the medimg package
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+	  { echo "make: needs Python 3.11 or newer as $(PYTHON) (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || \
+	  { echo "make: $(PYTHON) cannot create virtual environments: install python3-venv" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -27,7 +31,10 @@ rebuild: setup  ## build from scratch, ignoring the execution cache
 	rm -rf _build
 	$(MAKE) book
 
-test: setup  ## run the whole test suite (builds the book, grades, drives Chromium)
+system:  ## check (as root with apt: install) bubblewrap, chromium, postgresql for the tests
+	@sh .ci/system-packages
+
+test: system setup  ## run the whole test suite (builds the book, grades, drives Chromium)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
 test-fast: setup  ## unit tests and doctests only

@@ -127,3 +127,56 @@ def test_no_solution_or_hidden_test_line_reaches_the_built_book(built_book):
                 for line in secrets & _published_lines(file)
             ]
     assert not leaks, leaks[:20]
+
+
+def _outputs(built_book, page):
+    soup = BeautifulSoup(_html(built_book, page), "html.parser")
+    return re.sub(
+        r"\s+", " ", " ".join(div.get_text(" ") for div in soup.select("div.cell_output"))
+    )
+
+
+def test_field_of_view_is_not_the_width_of_the_head(built_book):
+    outputs = _outputs(built_book, "book/04_images_in_space")
+    fov = float(re.search(r"field of view along x: ([\d.]+) mm", outputs).group(1))
+    width = float(re.search(r"head from x = \S+ to \S+ mm: (\d+) mm wide", outputs).group(1))
+    assert fov == pytest.approx(245.0, abs=0.1)
+    assert 125 <= width <= 145
+
+
+def test_motor_peak_is_a_cluster_centre_inside_the_activation(built_book):
+    outputs = _outputs(built_book, "book/04_images_in_space")
+    match = re.search(
+        r"centre of mass at world point \((\S+), (\S+), (\S+)\) mm, where z = ([\d.]+)", outputs
+    )
+    x, _, z_mm, value = (float(g) for g in match.groups())
+    assert x < 0 and z_mm > 40  # the patient's right motor cortex, not the cerebellum
+    assert value > 5  # inside the cluster
+
+
+def test_photon_noise_is_worst_behind_bone(built_book):
+    outputs = _outputs(built_book, "book/08_noise")
+    for lung_counts, bone_counts, lung, bone in re.findall(
+        r"mean counts lung\s+(\d+), behind bone\s+(\d+); relative noise lung ([\d.]+) %, "
+        r"behind bone ([\d.]+) %",
+        outputs,
+    ):
+        assert int(bone_counts) < int(lung_counts) / 4  # counts fall with attenuation
+        assert float(bone) > 2 * float(lung)
+
+
+def test_resampling_keeps_the_origin_on_the_page(built_book):
+    outputs = _outputs(built_book, "book/05_resampling_interpolation")
+    origins = re.findall(r"origin \(sample 0\) x = (\S+) mm, outer edge x = (\S+) mm", outputs)
+    (o1, e1), (o2, e2) = [(float(o), float(e)) for o, e in origins]
+    assert o1 == o2
+    assert e1 - e2 == pytest.approx((1.5 - 0.478516) / 2, abs=1e-3)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_built_pages_state_one_value_per_named_convention(built_book, page):
+    from tests.test_conventions import snr_name_misuses, window_preset_disagreements
+
+    text = BeautifulSoup(_html(built_book, page), "html.parser").get_text(" ")
+    assert not window_preset_disagreements(text)
+    assert not snr_name_misuses(text)

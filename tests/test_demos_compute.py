@@ -15,7 +15,8 @@ from medimg.demos import (
     sampling,
     window_threshold,
 )
-from medimg.demos._common import ct_head_air
+from medimg.demos._common import ct_head_padding_to_air
+from medimg.resampling import physical_centre
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def ct():
 
 @pytest.fixture(scope="module")
 def ct_air():
-    return ct_head_air()
+    return ct_head_padding_to_air()
 
 
 def grid(size=(512, 512), spacing=(1.0, 1.0), value=0.0):
@@ -49,11 +50,12 @@ def test_unknown_demo_is_rejected_by_name():
         demos.module("zoom")
 
 
-def test_ct_head_air_replaces_only_the_padding(ct, ct_air):
+def test_ct_head_padding_to_air_replaces_only_the_padding(ct, ct_air):
     original = sitk.GetArrayViewFromImage(ct)
     cleaned = sitk.GetArrayViewFromImage(ct_air)
-    assert cleaned.min() == -1024
-    keep = original >= -1024
+    assert original.min() == -3024
+    assert cleaned.min() == -1000
+    keep = original >= -1000
     np.testing.assert_array_equal(cleaned[keep], original[keep])
 
 
@@ -115,14 +117,14 @@ def test_sampling_rejects_bad_factor(ct, factor):
 # --- quantization -------------------------------------------------------------------------
 
 
-def test_quantization_more_bits_give_smaller_error(ct_air):
-    errors = [quantization.compute(ct_air, bits=b).rms_error for b in range(1, 13)]
+def test_quantization_more_bits_give_smaller_error(ct):
+    errors = [quantization.compute(ct, bits=b).rms_error for b in range(1, 13)]
     assert all(a > b for a, b in itertools.pairwise(errors))
 
 
 @pytest.mark.parametrize("bits", [1, 3, 8])
-def test_quantization_uses_at_most_two_to_the_bits_values(ct_air, bits):
-    result = quantization.compute(ct_air, bits=bits)
+def test_quantization_uses_at_most_two_to_the_bits_values(ct, bits):
+    result = quantization.compute(ct, bits=bits)
     values = np.unique(sitk.GetArrayViewFromImage(result.image))
     assert result.levels == 2**bits
     assert len(values) <= 2**bits
@@ -130,29 +132,34 @@ def test_quantization_uses_at_most_two_to_the_bits_values(ct_air, bits):
 
 
 @pytest.mark.parametrize("bits", [2, 6, 10])
-def test_quantization_error_is_within_half_a_step(ct_air, bits):
-    result = quantization.compute(ct_air, bits=bits)
+def test_quantization_error_is_within_half_a_step(ct, bits):
+    result = quantization.compute(ct, bits=bits)
     assert result.max_error <= result.step / 2 + 1e-9
 
 
 @pytest.mark.parametrize("bits", [1, 4, 8])
-def test_quantization_step_splits_the_value_range(ct_air, bits):
-    # -1024..1468 HU (2492 HU) in 2**bits equal steps.
-    assert quantization.compute(ct_air, bits=bits).step == pytest.approx(2492 / 2**bits)
+def test_quantization_step_splits_the_value_range_of_the_file(ct, bits):
+    # The CT file as it is, padding included: -3024..1468 HU (4492 HU) in 2**bits steps.
+    assert quantization.compute(ct, bits=bits).step == pytest.approx(4492 / 2**bits)
 
 
-def test_quantization_keeps_geometry_and_counts(ct_air):
-    result = quantization.compute(ct_air, bits=4)
-    assert result.image.GetSpacing() == ct_air.GetSpacing()
-    assert result.image.GetOrigin() == ct_air.GetOrigin()
+def test_quantization_demo_does_not_change_the_padding(ct):
+    result = quantization.compute(ct, bits=12)
+    assert sitk.GetArrayViewFromImage(result.image).min() < -3000
+
+
+def test_quantization_keeps_geometry_and_counts(ct):
+    result = quantization.compute(ct, bits=4)
+    assert result.image.GetSpacing() == ct.GetSpacing()
+    assert result.image.GetOrigin() == ct.GetOrigin()
     assert result.histogram.sum() == result.histogram_quantized.sum() == 512 * 512
     assert result.error.shape == (512, 512)
 
 
 @pytest.mark.parametrize("bits", [0, 17, 2.5])
-def test_quantization_rejects_bad_bits(ct_air, bits):
+def test_quantization_rejects_bad_bits(ct, bits):
     with pytest.raises(ValueError, match=f"got {bits}"):
-        quantization.compute(ct_air, bits=bits)
+        quantization.compute(ct, bits=bits)
 
 
 # --- interpolation ------------------------------------------------------------------------
@@ -174,11 +181,14 @@ def test_interpolation_real_numbers_of_the_head_ct(ct, spacing, size):
     assert result.spacing_in[0] == pytest.approx(0.478516)
 
 
-def test_interpolation_keeps_the_field_of_view(ct):
+def test_interpolation_keeps_the_origin_as_the_library_does(ct):
+    # The course's one resampling convention: sample 0 stays put, so the outer edge of the
+    # field of view moves outwards by half the change of spacing.
     result = interpolation.compute(ct, new_spacing=1.5)
+    assert result.image.GetOrigin() == ct.GetOrigin()
     old_edge = np.array(ct.TransformContinuousIndexToPhysicalPoint((-0.5, -0.5)))
     new_edge = np.array(result.image.TransformContinuousIndexToPhysicalPoint((-0.5, -0.5)))
-    np.testing.assert_allclose(new_edge, old_edge, atol=1e-9)
+    np.testing.assert_allclose(old_edge - new_edge, (1.5 - ct.GetSpacing()[0]) / 2, atol=1e-9)
 
 
 def test_interpolation_constant_image_stays_constant():
@@ -221,7 +231,7 @@ def test_rotation_is_about_the_physical_centre():
     for angle in (17, 90, 200):
         rotated = sitk.GetArrayFromImage(rotation.compute(image, angle=angle).image)
         assert np.unravel_index(np.argmax(rotated), rotated.shape) == (50, 50)
-    assert rotation.physical_centre(image) == (-5.0, 32.0)
+    assert physical_centre(image) == (-5.0, 32.0)
 
 
 def test_rotation_by_90_degrees_turns_x_into_y():
@@ -288,7 +298,7 @@ def test_empty_mask_has_no_mean(ct):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"window": 0, "level": 40, "lower": 0, "upper": 1}, "window must be > 0"),
+        ({"window": 0, "level": 40, "lower": 0, "upper": 1}, "window must be a finite width > 0"),
         ({"window": 80, "level": 40, "lower": 10, "upper": 0}, "lower=10, upper=0"),
     ],
 )
@@ -300,17 +310,17 @@ def test_window_threshold_rejects_bad_input(ct, kwargs, message):
 # --- noise and filter ---------------------------------------------------------------------
 
 
-def test_snr_decreases_with_noise_sigma(ct_air):
-    snrs = [
-        noise_filter.compute(ct_air, noise_sigma=s, gaussian_sigma=0).snr_noisy
+def test_signal_to_error_decreases_with_noise_sigma(ct_air):
+    ratios = [
+        noise_filter.compute(ct_air, noise_sigma=s, gaussian_sigma=0).signal_to_error_noisy
         for s in (10, 30, 100, 300)
     ]
-    assert all(a > b for a, b in itertools.pairwise(snrs))
+    assert all(a > b for a, b in itertools.pairwise(ratios))
 
 
-def test_snr_of_clean_image_is_infinite(ct_air):
+def test_signal_to_error_of_clean_image_is_infinite(ct_air):
     result = noise_filter.compute(ct_air, noise_sigma=0, gaussian_sigma=0)
-    assert result.snr_noisy == np.inf
+    assert result.signal_to_error_noisy == np.inf
 
 
 def test_noise_has_the_requested_sigma(ct_air):
@@ -319,23 +329,23 @@ def test_noise_has_the_requested_sigma(ct_air):
     assert noise.std() == pytest.approx(50, rel=0.01)
 
 
-def test_filter_raises_snr_of_a_noisy_image(ct_air):
+def test_filter_raises_signal_to_error_of_a_noisy_image(ct_air):
     result = noise_filter.compute(ct_air, noise_sigma=100, gaussian_sigma=1.0)
-    assert result.snr_filtered > result.snr_noisy + 3
+    assert result.signal_to_error_filtered > result.signal_to_error_noisy + 3
 
 
-def test_filter_lowers_snr_of_a_clean_image(ct_air):
+def test_filter_lowers_signal_to_error_of_a_clean_image(ct_air):
     # Without noise the filter only blurs: the error is the blur.
     result = noise_filter.compute(ct_air, noise_sigma=0, gaussian_sigma=2.0)
-    assert np.isfinite(result.snr_filtered)
+    assert np.isfinite(result.signal_to_error_filtered)
 
 
-def test_too_wide_a_filter_costs_snr(ct_air):
-    snr = {
-        s: noise_filter.compute(ct_air, noise_sigma=20, gaussian_sigma=s).snr_filtered
+def test_too_wide_a_filter_costs_signal_to_error(ct_air):
+    ratio = {
+        s: noise_filter.compute(ct_air, noise_sigma=20, gaussian_sigma=s).signal_to_error_filtered
         for s in (0.5, 4.0)
     }
-    assert snr[4.0] < snr[0.5]
+    assert ratio[4.0] < ratio[0.5]
 
 
 def test_noise_is_reproducible_with_a_seed(ct_air):

@@ -145,3 +145,48 @@ def test_median_filter_equals_scipy_and_keeps_dtype():
 def test_median_filter_rejects_bad_size(size):
     with pytest.raises(ValueError, match="size"):
         median_filter(np.ones((5, 5)), size)
+
+
+# --- Gaussian blur in mm with SimpleITK ------------------------------------------------------
+
+import SimpleITK as sitk  # noqa: E402
+
+from medimg.filtering import gaussian_blur_mm  # noqa: E402
+
+
+def _spread_mm(image, axis):
+    array = sitk.GetArrayViewFromImage(image).astype(float)
+    profile = array.sum(axis=tuple(a for a in range(array.ndim) if a != axis))
+    n = profile.size
+    spacing = image.GetSpacing()[::-1][axis]
+    x = (np.arange(n) - (n - 1) / 2) * spacing
+    return np.sqrt((profile * x**2).sum() / profile.sum())
+
+
+def test_gaussian_blur_mm_blurs_the_same_distance_on_an_anisotropic_grid():
+    image = sitk.Image(81, 41, sitk.sitkFloat32)
+    image.SetSpacing((0.25, 0.5))  # x finer than y
+    image[40, 20] = 1.0
+    blurred = gaussian_blur_mm(image, 2.0)
+    assert _spread_mm(blurred, axis=1) == pytest.approx(2.0, rel=0.05)  # x
+    assert _spread_mm(blurred, axis=0) == pytest.approx(2.0, rel=0.05)  # y
+    assert blurred.GetSpacing() == image.GetSpacing()
+
+
+def test_gaussian_blur_mm_agrees_with_the_numpy_derivation_inside_the_image():
+    rng = np.random.default_rng(0)
+    array = rng.normal(0, 1, (120, 120)).astype(np.float32)
+    image = sitk.GetImageFromArray(array)
+    image.SetSpacing((0.5, 0.5))
+    ours = sitk.GetArrayFromImage(gaussian_blur_mm(image, 1.5))  # a copy: the image is temporary
+    reference = ndimage.gaussian_filter(array.astype(float), 3.0, truncate=5.0)
+    np.testing.assert_allclose(ours[20:-20, 20:-20], reference[20:-20, 20:-20], atol=0.02)
+
+
+def test_gaussian_blur_mm_zero_is_identity_and_rejects_negative():
+    image = sitk.GetImageFromArray(np.arange(12, dtype=np.float32).reshape(3, 4))
+    np.testing.assert_array_equal(
+        sitk.GetArrayFromImage(gaussian_blur_mm(image, 0.0)), np.arange(12).reshape(3, 4)
+    )
+    with pytest.raises(ValueError, match="sigma_mm must be >= 0 mm"):
+        gaussian_blur_mm(image, -1.0)

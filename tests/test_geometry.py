@@ -120,3 +120,82 @@ def test_resampled_size_rounds_rather_than_floors():
 def test_bad_arguments_are_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- voxel centres and regions of interest in world mm ------------------------------------
+
+
+def oblique_image():
+    image = sitk.Image(6, 5, 4, sitk.sitkUInt8)
+    image.SetSpacing((0.7, 1.3, 2.0))
+    image.SetOrigin((-10.0, 4.0, 25.0))
+    rotation = sitk.VersorTransform((0.2, -0.4, 0.9), 0.6).GetMatrix()
+    flip = np.diag([1.0, -1.0, 1.0])  # a reflection: direction cosines, not a rotation
+    image.SetDirection(tuple((np.array(rotation).reshape(3, 3) @ flip).ravel()))
+    return image
+
+
+def test_voxel_centres_agree_with_simpleitk_for_an_oblique_reflected_direction():
+    image = oblique_image()
+    assert np.linalg.det(geometry.direction_matrix(image.GetDirection(), 3)) == pytest.approx(-1)
+    points = geometry.voxel_centres(image)
+    assert points.shape == (4, 5, 6, 3)
+    for x, y, z in [(0, 0, 0), (5, 4, 3), (2, 3, 1)]:
+        np.testing.assert_allclose(points[z, y, x], image.TransformIndexToPhysicalPoint((x, y, z)))
+
+
+def test_disk_mask_selects_the_same_anatomy_on_two_grids():
+    # The same disk in mm covers the same area on a fine and a coarse grid.
+    fine = sitk.Image(400, 400, sitk.sitkUInt8)
+    fine.SetSpacing((0.25, 0.25))
+    coarse = sitk.Image(100, 100, sitk.sitkUInt8)
+    coarse.SetSpacing((1.0, 1.0))
+    coarse.SetOrigin((0.375, 0.375))
+    areas = [
+        geometry.disk_mask(image, (50.0, 40.0), 20.0).sum() * np.prod(image.GetSpacing())
+        for image in (fine, coarse)
+    ]
+    assert areas == pytest.approx([np.pi * 400] * 2, rel=0.02)
+
+
+def test_box_mask_is_inclusive_and_follows_the_direction():
+    image = sitk.Image(4, 4, sitk.sitkUInt8)
+    image.SetDirection((-1.0, 0.0, 0.0, 1.0))  # x grows to the left of the array
+    mask = geometry.box_mask(image, (-1.0, 0.0), (0.0, 0.0))
+    assert mask.tolist()[0] == [True, True, False, False]
+    assert mask.sum() == 2
+
+
+def test_roi_masks_name_bad_arguments():
+    image = sitk.Image(4, 4, sitk.sitkUInt8)
+    with pytest.raises(ValueError, match="radius_mm"):
+        geometry.disk_mask(image, (0.0, 0.0), 0.0)
+    with pytest.raises(ValueError, match="centre_mm"):
+        geometry.disk_mask(image, (0.0, 0.0, 0.0), 1.0)
+    with pytest.raises(ValueError, match="lower_mm must be <= upper_mm"):
+        geometry.box_mask(image, (2.0, 0.0), (1.0, 1.0))
+
+
+def test_mask_extent_is_between_voxel_centres():
+    mask = sitk.Image(10, 10, sitk.sitkUInt8)
+    mask.SetSpacing((0.5, 2.0))
+    mask.SetOrigin((100.0, -7.0))
+    mask[3, 2] = mask[6, 5] = 1
+    low, high = geometry.mask_extent(mask)
+    np.testing.assert_allclose(low, (101.5, -3.0))
+    np.testing.assert_allclose(high, (103.0, 3.0))
+    with pytest.raises(ValueError, match="empty"):
+        geometry.mask_extent(sitk.Image(3, 3, sitk.sitkUInt8))
+
+
+def test_head_ct_field_of_view_is_much_wider_than_the_head():
+    # Chapter 4's numbers: 512 x 0.4785 mm = 245 mm of field of view, a head of about 135 mm.
+    from medimg import data, regions
+
+    ct = data.ct_head()
+    fov = geometry.field_of_view(ct.GetSize(), ct.GetSpacing())
+    low, high = geometry.mask_extent(regions.body_mask(ct))
+    width = high[0] - low[0]
+    assert fov[0] == pytest.approx(245.0, abs=0.1)
+    assert 125 < width < 145
+    assert width < 0.6 * fov[0]

@@ -101,3 +101,39 @@ def test_apply_window_name_equals_explicit_pair():
 def test_apply_window_rejects_bad_presets(preset, message):
     with pytest.raises(ValueError, match=message):
         intensity.apply_window(sitk.Image(2, 2, sitk.sitkInt16), preset)
+
+
+def test_padding_to_air_changes_only_values_below_air():
+    ct = data.ct_head()
+    out = intensity.padding_to_air(ct)
+    before = sitk.GetArrayViewFromImage(ct)
+    after = sitk.GetArrayViewFromImage(out)
+    assert before.min() == -3024 and after.min() == intensity.AIR_HU
+    keep = before >= -1000
+    np.testing.assert_array_equal(after[keep], before[keep])
+    assert out.GetOrigin() == ct.GetOrigin() and out.GetSpacing() == ct.GetSpacing()
+
+
+def test_window_presets_are_one_table_of_width_level_pairs():
+    assert set(intensity.WINDOW_PRESETS) == {"brain", "bone", "lung", "soft tissue"}
+    for width, level in intensity.WINDOW_PRESETS.values():
+        assert width > 0 and -1000 <= level <= 1000
+
+
+def test_jnd_index_matches_the_ends_of_the_dicom_gsdf_table():
+    # PS3.14 Annex B: j = 1 at 0.0500 cd/m², j = 1023 at 3993.404 cd/m².
+    np.testing.assert_allclose(intensity.jnd_index([0.05, 3993.404]), [1, 1023], atol=0.1)
+    assert np.all(np.diff(intensity.jnd_index(np.geomspace(0.05, 4000, 50))) > 0)
+
+
+def test_a_display_spans_more_jnds_than_an_8_bit_display_has_levels():
+    # Chapter 6: several hundred distinguishable steps -> 8 bits (256) are too few, 10 enough.
+    dim = float(np.ptp(intensity.jnd_index([0.5, 100.0])))
+    bright = float(np.ptp(intensity.jnd_index([1.0, 500.0])))
+    assert 400 < dim < 460
+    assert 256 < bright < 1024
+
+
+def test_jnd_index_rejects_luminance_outside_the_standard():
+    with pytest.raises(ValueError, match="luminance"):
+        intensity.jnd_index(0.01)

@@ -95,3 +95,76 @@ def test_snr_falls_when_noise_grows():
 def test_snr_rejects_degenerate_regions(signal, background, match):
     with pytest.raises(ValueError, match=match):
         snr(signal, background)
+
+
+# --- photon counts from transmission (Beer-Lambert) ---------------------------------------
+
+from medimg import noise as noise_module  # noqa: E402
+
+
+def test_expected_counts_decrease_with_attenuation():
+    p = np.linspace(0.0, 6.0, 25)
+    counts = noise_module.expected_counts(p, incident=1e4)
+    assert counts[0] == 1e4
+    assert np.all(np.diff(counts) < 0)
+    np.testing.assert_allclose(counts, 1e4 * np.exp(-p))
+
+
+def test_simulated_counts_fall_and_relative_noise_rises_behind_bone():
+    # Soft tissue (p = 1) vs bone (p = 4): fewer photons, relatively noisier.
+    p = np.repeat([[1.0], [4.0]], 50_000, axis=1)
+    sim = noise_module.simulate_transmission(p, incident=1e4, seed=3)
+    mean = sim.counts.mean(axis=1)
+    relative = sim.counts.std(axis=1) / mean
+    assert mean[1] < mean[0] / 10
+    assert relative[1] == pytest.approx(relative[0] * np.exp(1.5), rel=0.05)
+    # Back in line-integral units the noise is larger behind bone too.
+    spread = sim.line_integral.std(axis=1)
+    assert spread[1] > 3 * spread[0]
+    np.testing.assert_allclose(sim.line_integral.mean(axis=1), [1.0, 4.0], atol=0.02)
+
+
+def test_more_incident_photons_means_less_relative_noise():
+    p = np.full(40_000, 2.0)
+    low = noise_module.simulate_transmission(p, incident=1e3, seed=1).counts
+    high = noise_module.simulate_transmission(p, incident=1e5, seed=1).counts
+    assert (low.std() / low.mean()) == pytest.approx(10 * high.std() / high.mean(), rel=0.05)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"line_integral": [1.0], "incident": 0}, "incident must be"),
+        ({"line_integral": [-0.1], "incident": 10}, "line_integral must be"),
+    ],
+)
+def test_transmission_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        noise_module.expected_counts(**kwargs)
+
+
+# --- the two noise measures: region SNR and full-reference signal-to-error ratio ----------------------------
+
+
+def test_signal_to_error_is_20_log10_of_std_over_rms_error():
+    rng = np.random.default_rng(0)
+    clean = rng.normal(0, 3.0, 10_000)
+    observed = clean + rng.normal(0, 0.3, clean.shape)
+    expected = 20 * np.log10(clean.std() / np.sqrt(np.mean((observed - clean) ** 2)))
+    assert noise_module.signal_to_error_db(clean, observed) == pytest.approx(expected)
+    assert noise_module.signal_to_error_db(clean, clean) == np.inf
+
+
+def test_signal_to_error_sees_blurring_but_region_snr_does_not():
+    # A blurred edge is error for the signal-to-error ratio; the region SNR of flat regions does not change.
+    clean = np.zeros(200)
+    clean[100:] = 100.0
+    blurred = np.convolve(clean, np.ones(9) / 9, mode="same")
+    blurred[:10], blurred[-10:] = clean[:10], clean[-10:]
+    assert noise_module.signal_to_error_db(clean, blurred) < 20
+    assert noise_module.rms_error(clean, blurred) > 0
+
+
+def test_signal_to_error_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="same shape"):
+        noise_module.signal_to_error_db(np.zeros(3), np.zeros(4))

@@ -198,3 +198,69 @@ def test_sample_sinusoid_rejects_bad_arguments(kwargs, message):
 def test_alias_frequency_rejects_bad_rate():
     with pytest.raises(ValueError, match="rate must be > 0, got -1"):
         sampling.alias_frequency(1.0, -1)
+
+
+# --- the two named quantization rules ------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", [0.5, 10.0, 17.5])
+def test_truncation_error_is_below_one_step_and_biased(step):
+    values = np.random.default_rng(0).uniform(-500, 500, 200_000)
+    error = sampling.quantize(values, step, rule="truncation") - values
+    assert error.max() <= 0 and error.min() > -step
+    assert -error.min() <= sampling.quantization_error_bound(step, rule="truncation")
+    assert error.mean() == pytest.approx(-step / 2, rel=0.02)
+    assert np.sqrt(np.mean(error**2)) == pytest.approx(step / np.sqrt(3), rel=0.02)
+
+
+@pytest.mark.parametrize("step", [0.5, 10.0, 17.5])
+def test_mid_rise_error_is_at_most_half_a_step_and_unbiased(step):
+    values = np.random.default_rng(1).uniform(-500, 500, 200_000)
+    error = sampling.quantize(values, step, rule="mid-rise") - values
+    bound = sampling.quantization_error_bound(step, rule=sampling.QuantizationRule.MID_RISE)
+    assert bound == step / 2
+    assert np.abs(error).max() <= bound
+    assert abs(error.mean()) < step / 100
+    assert np.sqrt(np.mean(error**2)) == pytest.approx(step / np.sqrt(12), rel=0.02)
+
+
+def test_quantize_default_rule_is_truncation():
+    values = [26.94, 35.98, 0.48, 15.13]
+    np.testing.assert_array_equal(
+        sampling.quantize(values, 10), sampling.quantize(values, 10, rule="truncation")
+    )
+
+
+def test_unknown_quantization_rule_is_named():
+    with pytest.raises(ValueError, match="'round'"):
+        sampling.quantize([1.0], 1.0, rule="round")
+
+
+@pytest.mark.parametrize("bits", [1, 4, 8])
+def test_quantize_bits_is_levels_then_level_values(bits):
+    values = np.random.default_rng(2).uniform(-1000, 1000, 5000)
+    n = 2**bits
+    expected = sampling.level_values(
+        sampling.quantize_levels(values, n, -1000, 1000), n, -1000, 1000
+    )
+    result = sampling.quantize_bits(values, bits, vmin=-1000, vmax=1000)
+    np.testing.assert_array_equal(result, expected)
+    assert np.abs(result - values).max() <= 1000 / n
+
+
+def test_sinc_interpolation_recovers_a_band_limited_signal_and_aliases_otherwise():
+    x = np.linspace(20, 40, 201)  # far from the ends of the sample row
+    t, y = sampling.sample_sinusoid(0.2, rate=1.0, duration=60.0)
+    np.testing.assert_allclose(
+        sampling.sinc_interpolate(t, y, x), np.sin(2 * np.pi * 0.2 * x), atol=0.05
+    )
+    # 0.9 cycles/mm sampled every 1 mm: the curve through the samples is the 0.1 alias.
+    t, y = sampling.sample_sinusoid(0.9, rate=1.0, duration=60.0)
+    np.testing.assert_allclose(
+        sampling.sinc_interpolate(t, y, x), -np.sin(2 * np.pi * 0.1 * x), atol=0.05
+    )
+
+
+def test_sinc_interpolate_needs_equal_spacing():
+    with pytest.raises(ValueError, match="equally spaced"):
+        sampling.sinc_interpolate([0.0, 1.0, 3.0], [0.0, 1.0, 0.0], [0.5])

@@ -99,3 +99,57 @@ def test_otsu_matches_sitk_to_one_bin(name):
 def test_otsu_rejects_bad_input(values, bins, match):
     with pytest.raises(ValueError, match=match):
         otsu_threshold(values, bins=bins)
+
+
+# --- body mask, mask measure and clusters --------------------------------------------------
+
+from medimg import geometry, regions, segmentation  # noqa: E402
+
+
+def test_largest_cluster_centre_of_a_plateau_is_its_middle_not_its_first_voxel():
+    array = np.zeros((9, 9, 9), np.float32)
+    array[2:7, 3:6, 1:8] = 8.0  # capped: flat top
+    array[0, 0, 0] = 9.0  # a single brighter voxel elsewhere
+    image = sitk.GetImageFromArray(array)
+    image.SetSpacing((2.0, 2.0, 2.0))
+    cluster = segmentation.largest_cluster(image, 3.0)
+    assert cluster.voxels == 5 * 3 * 7
+    np.testing.assert_allclose(cluster.centre_mm, (8.0, 8.0, 8.0))
+    first_plateau_voxel = np.argwhere(array == 8.0)[0][::-1] * 2.0
+    assert not np.allclose(cluster.centre_mm, first_plateau_voxel)
+    assert cluster.size_mm == pytest.approx(105 * 8.0)
+
+
+def test_motor_map_peak_is_inside_its_cluster_and_stable():
+    # Chapter 4: the motor activation map is capped, so argmax gives an arbitrary plateau
+    # voxel; the centre of mass of the largest cluster is a stable, real location.
+    motor = data.motor_activation()
+    z = sitk.GetArrayViewFromImage(motor)
+    assert (z == z.max()).sum() > 100  # the plateau that makes argmax meaningless
+    centres = [segmentation.largest_cluster(motor, t) for t in (4.0, 5.0, 6.0)]
+    for cluster in centres:
+        assert cluster.value_at_centre > 5.0  # the centre lies inside the activation
+    spread = np.ptp([c.centre_mm for c in centres], axis=0)
+    assert np.all(spread < 6.0)
+    x, _, z_mm = centres[1].centre_mm
+    assert x < 0  # LPS: x < 0 is the patient's right hemisphere
+    assert z_mm > 40  # the motor cortex, not the cerebellum
+    argmax = np.unravel_index(np.argmax(z), z.shape)[::-1]
+    argmax_mm = motor.TransformIndexToPhysicalPoint([int(i) for i in argmax])
+    assert argmax_mm[2] < 0  # plain argmax lands in the cerebellum
+
+
+def test_largest_cluster_needs_a_voxel_above_the_threshold():
+    with pytest.raises(ValueError, match="threshold_value=5"):
+        segmentation.largest_cluster(sitk.Image(3, 3, sitk.sitkFloat32), 5)
+
+
+def test_body_mask_extent_in_world_mm_matches_simpleitk_bounding_box():
+    ct = data.ct_head()
+    body = regions.body_mask(ct)
+    stats = sitk.LabelShapeStatisticsImageFilter()
+    stats.Execute(body)
+    x0, y0, nx, ny = stats.GetBoundingBox(1)
+    low, high = geometry.mask_extent(body)
+    np.testing.assert_allclose(low, ct.TransformIndexToPhysicalPoint((x0, y0)))
+    np.testing.assert_allclose(high, ct.TransformIndexToPhysicalPoint((x0 + nx - 1, y0 + ny - 1)))

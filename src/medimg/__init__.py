@@ -21,9 +21,21 @@ noise
 filtering
     Gaussian kernels, convolution, Gaussian blur, gradient magnitude, median filter.
 metrics
-    Dice coefficient, confusion counts, sensitivity and specificity.
+    Dice and Jaccard, confusion counts, sensitivity and specificity; Hausdorff and mean
+    surface distance in mm.
 learning
     Intensity clustering used by the machine-learning chapter.
+reconstruction
+    CT projections, ramp filter and filtered back-projection; MR k-space and undersampling.
+registration
+    Transforms as homogeneous matrices, composition, grids that contain a transformed
+    image, rigid registration and target registration error.
+regions
+    Connected components, body mask (morphology), region growing, sizes in mm² and mm³.
+dicom_series
+    Writing a volume as a multi-file DICOM series and reading it back.
+filter_learning
+    Learning a convolution kernel from examples (least squares, gradient descent).
 demos
     Interactive demos: pure compute functions, a thin ipywidgets UI and static HTML.
 hygiene

@@ -390,11 +390,11 @@ def ct_phantom(
     spacing: tuple[float, float, float] = (1.5, 1.5, 3.0),
     origin: tuple[float, float, float] = (-96.0, -96.0, -48.0),
 ) -> sitk.Image:
-    """Synthetic 3D CT phantom in Hounsfield units: air, a water body, lungs and a bone ring.
+    """Synthetic 3D CT phantom in Hounsfield units: air, a soft-tissue body, lungs and a bone ring.
 
     Not a real scan: use it where a known ground truth is needed. Values: air -1000 HU,
-    soft tissue / water 40 HU, lungs -850 HU, bone 1000 HU. The body is an elliptic
-    cylinder centred on the world origin.
+    body soft tissue 40 HU (not water, which is 0 HU), lungs -850 HU, bone 1000 HU. The body
+    is an elliptic cylinder centred on the world origin.
 
     Parameters
     ----------

@@ -17,7 +17,7 @@ import SimpleITK as sitk
 from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
 
-__all__ = ["extent_mm", "imshow_mm", "show_side_by_side"]
+__all__ = ["extent_mm", "imshow_mm", "set_image", "show_side_by_side"]
 
 
 def extent_mm(image: sitk.Image) -> tuple[float, float, float, float]:
@@ -121,6 +121,26 @@ def imshow_mm(
     if colorbar:
         ax.figure.colorbar(artist, ax=ax, label=colorbar, shrink=0.8)
     return artist
+
+
+def set_image(artist: AxesImage, image: sitk.Image) -> None:
+    """Show another 2D image in an existing `imshow_mm` artist (pixels and mm extent).
+
+    Updating the artist in place is much quicker than drawing a new figure, which is what
+    the live demos do on every slider move. The display range (``clim``) is kept.
+
+    Examples
+    --------
+    >>> from medimg import data
+    >>> ct = data.ct_small()
+    >>> artist = imshow_mm(ct, vmin=-200, vmax=300)
+    >>> set_image(artist, ct[::2, ::2])
+    >>> artist.get_array().shape
+    (64, 64)
+    >>> plt.close("all")
+    """
+    artist.set_data(sitk.GetArrayFromImage(image))  # a copy, as in imshow_mm
+    artist.set_extent(extent_mm(image))
 
 
 def show_side_by_side(

@@ -5,8 +5,11 @@ scanner. Three properties place the grid, as in SimpleITK and DICOM:
 
 * ``origin``: the world position (mm) of the sample with index ``(0, 0[, 0])``;
 * ``spacing``: the distance (mm) between neighbouring samples along each grid axis;
-* ``direction``: a ``d x d`` rotation matrix whose *columns* are the grid axes expressed in
-  world coordinates, given flat in row-major order as SimpleITK returns it.
+* ``direction``: a ``d x d`` matrix of *direction cosines* whose *columns* are the unit
+  grid axes expressed in world coordinates, given flat in row-major order as SimpleITK
+  returns it. Its columns are orthonormal, but it need not be a rotation: a determinant of
+  -1 (a reflection, e.g. an axis flipped to store an image in another orientation) is common
+  in files.
 
 A continuous index ``i`` (x, y[, z] order) maps to the world point
 
@@ -23,10 +26,14 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = [
+    "box_mask",
     "direction_matrix",
+    "disk_mask",
     "field_of_view",
     "index_to_world",
+    "mask_extent",
     "resampled_size",
+    "voxel_centres",
     "world_to_index",
 ]
 
@@ -236,3 +243,159 @@ def resampled_size(
     if np.any(new <= 0):
         raise ValueError(f"new_spacing must be positive, got {new_spacing}")
     return tuple(max(1, int(n)) for n in np.round(fov / new))
+
+
+def voxel_centres(image) -> np.ndarray:
+    """World position (mm) of every voxel centre of a SimpleITK image.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        Any 2D or 3D image; its origin, spacing and direction are used.
+
+    Returns
+    -------
+    ndarray of float, shape ``(*numpy_shape, dim)``
+        Indexed in numpy order (``[z, y, x]``); the last axis holds the point in (x, y[, z])
+        order.
+
+    Examples
+    --------
+    >>> import SimpleITK as sitk
+    >>> image = sitk.Image(3, 2, sitk.sitkUInt8)
+    >>> image.SetSpacing((2.0, 1.0))
+    >>> voxel_centres(image)[1, 2]  # row y = 1, column x = 2
+    array([4., 1.])
+    """
+    size = image.GetSize()
+    grids = np.meshgrid(*(np.arange(n, dtype=float) for n in reversed(size)), indexing="ij")
+    index = np.stack(grids[::-1], axis=-1)  # (x, y[, z]) on the last axis
+    points = index_to_world(
+        index.reshape(-1, len(size)),
+        origin=image.GetOrigin(),
+        spacing=image.GetSpacing(),
+        direction=image.GetDirection(),
+    )
+    return points.reshape(index.shape)
+
+
+def disk_mask(image, centre_mm: Sequence[float], radius_mm: float) -> np.ndarray:
+    """Region of interest in world mm: the voxels whose centre lies within a disk (ball).
+
+    Regions of interest are stated in millimetres, not as index boxes, so that the same
+    region fits any grid of the same patient (another spacing, origin or direction).
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        The image whose voxels are selected.
+    centre_mm : sequence of float
+        Centre in world mm, (x, y[, z]) order.
+    radius_mm : float
+        Radius in mm, > 0.
+
+    Returns
+    -------
+    ndarray of bool
+        numpy order ((y, x) or (z, y, x)), True inside; index the image's array with it.
+
+    Examples
+    --------
+    >>> import SimpleITK as sitk
+    >>> image = sitk.Image(5, 5, sitk.sitkUInt8)
+    >>> image.SetOrigin((-2.0, -2.0))
+    >>> disk_mask(image, (0.0, 0.0), 1.0).astype(int)
+    array([[0, 0, 0, 0, 0],
+           [0, 0, 1, 0, 0],
+           [0, 1, 1, 1, 0],
+           [0, 0, 1, 0, 0],
+           [0, 0, 0, 0, 0]])
+    """
+    centre = np.asarray(centre_mm, dtype=float)
+    if centre.shape != (image.GetDimension(),):
+        raise ValueError(
+            f"centre_mm must have {image.GetDimension()} coordinates, got {tuple(centre_mm)}"
+        )
+    if not (np.isfinite(radius_mm) and radius_mm > 0):
+        raise ValueError(f"radius_mm must be > 0, got {radius_mm}")
+    distance = np.linalg.norm(voxel_centres(image) - centre, axis=-1)
+    return distance <= radius_mm
+
+
+def box_mask(image, lower_mm: Sequence[float], upper_mm: Sequence[float]) -> np.ndarray:
+    """Region of interest in world mm: the voxels whose centre lies in an axis-aligned box.
+
+    The box is aligned with the *world* axes and includes its faces:
+    ``lower_mm <= p <= upper_mm`` along every axis.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        The image whose voxels are selected.
+    lower_mm, upper_mm : sequence of float
+        Opposite corners in world mm, (x, y[, z]) order, ``lower <= upper``.
+
+    Returns
+    -------
+    ndarray of bool
+        numpy order, True inside.
+
+    Examples
+    --------
+    >>> import SimpleITK as sitk
+    >>> image = sitk.Image(4, 3, sitk.sitkUInt8)
+    >>> image.SetSpacing((2.0, 2.0))
+    >>> box_mask(image, (1.0, 0.0), (4.0, 2.0)).astype(int)
+    array([[0, 1, 1, 0],
+           [0, 1, 1, 0],
+           [0, 0, 0, 0]])
+    """
+    lower = np.asarray(lower_mm, dtype=float)
+    upper = np.asarray(upper_mm, dtype=float)
+    dim = image.GetDimension()
+    if lower.shape != (dim,) or upper.shape != (dim,):
+        raise ValueError(f"lower_mm and upper_mm must have {dim} coordinates each")
+    if np.any(lower > upper):
+        raise ValueError(f"lower_mm must be <= upper_mm, got {tuple(lower)}, {tuple(upper)}")
+    points = voxel_centres(image)
+    return np.all((points >= lower) & (points <= upper), axis=-1)
+
+
+def mask_extent(mask) -> tuple[np.ndarray, np.ndarray]:
+    """World bounding box (mm) of the non-zero voxels of a mask image.
+
+    Measured between the *centres* of the outermost voxels along each world axis, so a
+    width ``high - low`` is one spacing smaller than the edge-to-edge width.
+
+    Parameters
+    ----------
+    mask : SimpleITK.Image
+        Binary (or label) image; non-zero voxels count.
+
+    Returns
+    -------
+    (low, high) : tuple of ndarray
+        Smallest and largest world coordinate of a mask voxel per axis, (x, y[, z]) order.
+
+    Raises
+    ------
+    ValueError
+        If the mask is empty.
+
+    Examples
+    --------
+    >>> import SimpleITK as sitk
+    >>> mask = sitk.Image(10, 4, sitk.sitkUInt8)
+    >>> mask.SetSpacing((0.5, 1.0))
+    >>> mask[2, 1] = mask[7, 3] = 1
+    >>> low, high = mask_extent(mask)
+    >>> low, high, high - low
+    (array([1., 1.]), array([3.5, 3. ]), array([2.5, 2. ]))
+    """
+    import SimpleITK as sitk
+
+    inside = sitk.GetArrayViewFromImage(mask) != 0
+    if not inside.any():
+        raise ValueError("mask is empty: it has no non-zero voxel")
+    points = voxel_centres(mask)[inside]
+    return points.min(axis=0), points.max(axis=0)

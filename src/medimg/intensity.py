@@ -11,11 +11,19 @@ A display shows only a few hundred grey levels, so a *window* of width ``W`` cen
 *level* ``L`` (both in HU) is mapped to black..white: values below ``L - W/2`` are black,
 above ``L + W/2`` white, linear in between.
 
-`WINDOW_PRESETS` holds common presets as ``(width, level)`` in HU. Brain 80/40, lung
+`WINDOW_PRESETS` is the course's one table of CT display windows: every chapter, figure
+and demo takes its presets from it (never from numbers typed again). It holds
+``(width, level)`` in HU. Brain 80/40, lung
 1500/-600 and soft tissue 400/40 are the values listed in the Radiopaedia article
 "Windowing (CT)" (https://radiopaedia.org/articles/windowing-ct); bone 2000/500 is the wide
 bone window of the course's lecture slides (Radiopaedia lists 1800/400, which shows the same
-structures). Presets vary between hospitals and vendors; treat them as starting points.
+structures; the course uses one bone window everywhere). Presets vary between hospitals and
+vendors; treat them as starting points.
+
+Outside its circular reconstruction field a CT file stores a *padding* value, a code and not
+a measurement (-3024 HU in the course's head CT). `padding_to_air` replaces it by air
+(`AIR_HU`, -1000 HU) when a computation would otherwise treat it as tissue; pages and demos
+that do this say so.
 """
 
 from __future__ import annotations
@@ -27,10 +35,14 @@ import numpy as np
 import SimpleITK as sitk
 
 __all__ = [
+    "AIR_HU",
+    "WATER_HU",
     "WINDOW_PRESETS",
     "Window",
     "apply_window",
     "hounsfield",
+    "jnd_index",
+    "padding_to_air",
     "window_level",
     "window_range",
 ]
@@ -42,6 +54,10 @@ class Window(NamedTuple):
     width: float
     level: float
 
+
+#: Air and water on the Hounsfield scale, by definition (HU).
+AIR_HU = -1000.0
+WATER_HU = 0.0
 
 #: Common CT display windows as (width, level) in HU; see the module docstring for sources.
 WINDOW_PRESETS: dict[str, Window] = {
@@ -211,3 +227,83 @@ def apply_window(image: sitk.Image, preset: str | tuple[float, float]) -> sitk.I
     out = sitk.GetImageFromArray(bright)
     out.CopyInformation(image)
     return out
+
+
+def padding_to_air(image: sitk.Image) -> sitk.Image:
+    """Set every value below air (-1000 HU) to air: removes a CT's padding value.
+
+    Scanners store a code far below air (e.g. -3024 HU) outside the reconstruction circle.
+    For statistics, filtering or noise measurements that should describe the patient, those
+    pixels are better treated as the air they surround. Values of -1000 HU and above are
+    unchanged.
+
+    Parameters
+    ----------
+    image : SimpleITK.Image
+        CT in HU, any dimension.
+
+    Returns
+    -------
+    SimpleITK.Image
+        Float32, same geometry.
+
+    Examples
+    --------
+    >>> ct = sitk.GetImageFromArray(np.array([[-3024, -1010, -1000, 40]], dtype=np.int16))
+    >>> sitk.GetArrayFromImage(padding_to_air(ct))
+    array([[-1000., -1000., -1000.,    40.]], dtype=float32)
+    """
+    return sitk.Threshold(
+        sitk.Cast(image, sitk.sitkFloat32), lower=AIR_HU, upper=float("inf"), outsideValue=AIR_HU
+    )
+
+
+#: Coefficients a..i of the DICOM PS3.14 (Grayscale Standard Display Function) formula
+#: j(L) = sum_k c_k log10(L)**k, section 7.1 of the standard.
+_GSDF_COEFFICIENTS = (
+    71.498068,
+    94.593053,
+    41.912053,
+    9.8247004,
+    0.28175407,
+    -1.1878455,
+    -0.18014349,
+    0.14710899,
+    -0.017046845,
+)
+
+
+def jnd_index(luminance: np.ndarray | Sequence[float] | float) -> np.ndarray:
+    """Just-noticeable-difference index of a luminance, by DICOM PS3.14.
+
+    The Grayscale Standard Display Function numbers the luminance levels an average
+    observer can just tell apart, from index 1 at 0.05 cd/m² to 1023 at about 3993 cd/m²
+    (Barten's model of contrast sensitivity). The difference of two indices is the number
+    of distinguishable grey steps between two luminances; a display whose darkest and
+    brightest grey span ``n`` JNDs needs more than ``n`` driving levels to show all of them.
+
+    Parameters
+    ----------
+    luminance : array_like of float
+        Luminance in cd/m², within [0.05, 4000].
+
+    Returns
+    -------
+    ndarray of float
+        JND index (not rounded).
+
+    Raises
+    ------
+    ValueError
+        If a luminance is outside the range of the standard.
+
+    Examples
+    --------
+    >>> [round(float(j)) for j in jnd_index([0.05, 3993.404])]
+    [1, 1023]
+    """
+    values = np.asarray(luminance, dtype=float)
+    if np.any(~((values >= 0.05) & (values <= 4000.0))):
+        raise ValueError(f"luminance must be within 0.05..4000 cd/m², got {luminance}")
+    x = np.log10(values)
+    return sum(c * x**k for k, c in enumerate(_GSDF_COEFFICIENTS))

@@ -1,4 +1,17 @@
-"""Simulated image noise and the signal-to-noise ratio (SNR).
+"""Simulated image noise, and the two ways this course measures it.
+
+Two quantities, two names, used the same way in every chapter and demo:
+
+* `snr`, the **signal-to-noise ratio** (SNR): mean of a signal region over the standard
+  deviation of a background region *of the same image*; dimensionless, needs no clean image;
+* `signal_to_error_db`, the **signal-to-error ratio** in dB: a *full-reference*
+  measure, ``20 log10(std(clean) / rms(observed - clean))``, which needs the clean image and
+  counts every difference from it (noise *and* blurred edges) as error; `rms_error` is its
+  denominator.
+
+Photon (quantum) noise of a transmission image follows from the Beer-Lambert law:
+`expected_counts` gives the mean number of photons ``N0 exp(-p)`` that pass a line
+integral ``p`` of attenuation, and `simulate_transmission` draws Poisson counts from it.
 
 All functions take and return numpy arrays of any shape (numpy order, e.g. (z, y, x)) in the
 image's intensity unit; the noisy result is float64 unless stated otherwise. Random noise is
@@ -7,10 +20,22 @@ drawn from ``numpy.random.default_rng(seed)``, so a fixed ``seed`` reproduces it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["add_gaussian_noise", "add_poisson_noise", "add_salt_and_pepper", "snr"]
+__all__ = [
+    "Transmission",
+    "add_gaussian_noise",
+    "add_poisson_noise",
+    "add_salt_and_pepper",
+    "expected_counts",
+    "rms_error",
+    "signal_to_error_db",
+    "simulate_transmission",
+    "snr",
+]
 
 
 def _as_float(values: ArrayLike) -> NDArray[np.float64]:
@@ -196,3 +221,176 @@ def snr(signal: ArrayLike, background: ArrayLike) -> float:
     if spread == 0:
         raise ValueError("background has zero standard deviation; SNR is undefined")
     return float(np.mean(s)) / spread
+
+
+def rms_error(clean: ArrayLike, observed: ArrayLike) -> float:
+    """Root mean square of ``observed - clean``, in the unit of the images.
+
+    Parameters
+    ----------
+    clean, observed : array_like
+        The reference (noise-free) image and the image to judge, same shape.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or the images are empty.
+
+    Examples
+    --------
+    >>> rms_error([0.0, 0.0, 0.0, 0.0], [1.0, -1.0, 1.0, -1.0])
+    1.0
+    """
+    f = _as_float(clean)
+    g = _as_float(observed)
+    if f.shape != g.shape:
+        raise ValueError(f"clean and observed must have the same shape, got {f.shape}, {g.shape}")
+    if f.size == 0:
+        raise ValueError("clean must not be empty")
+    return float(np.sqrt(np.mean(np.square(g - f))))
+
+
+def signal_to_error_db(clean: ArrayLike, observed: ArrayLike) -> float:
+    """Signal-to-error ratio in dB: ``20 log10(std(clean) / rms(observed - clean))``.
+
+    A *full-reference* measure: it needs the clean image, and every difference from it counts
+    as error, the remaining noise as much as an edge that a filter has blurred. It is not the
+    region `snr` (which needs no clean image and does not see blurring); the two must not be
+    compared with each other. ``inf`` when ``observed`` equals ``clean``.
+
+    Parameters
+    ----------
+    clean, observed : array_like
+        The reference (noise-free) image and the image to judge, same shape.
+
+    Returns
+    -------
+    float
+        Decibels; +20 dB means 10 times less RMS error.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, the images are empty or ``clean`` is constant.
+
+    Examples
+    --------
+    >>> clean = np.array([0.0, 2.0, 0.0, 2.0])  # standard deviation 1
+    >>> round(signal_to_error_db(clean, clean + 0.1), 1)
+    20.0
+    """
+    error = rms_error(clean, observed)
+    spread = float(np.std(_as_float(clean)))
+    if spread == 0:
+        raise ValueError(
+            "clean has zero standard deviation; the signal-to-error ratio is undefined"
+        )
+    if error == 0:
+        return float("inf")
+    return float(20.0 * np.log10(spread / error))
+
+
+def expected_counts(line_integral: ArrayLike, *, incident: float) -> NDArray[np.float64]:
+    r"""Mean photon count behind an object, from the Beer-Lambert law: ``N0 exp(-p)``.
+
+    A narrow X-ray beam of ``incident`` photons (:math:`N_0`) that crosses tissue with
+    attenuation coefficient :math:`\mu` along its path keeps on average
+    :math:`N_0 \exp(-\int \mu \, ds)` photons. The more attenuation (bone), the *fewer*
+    photons reach the detector; a radiograph shows high attenuation as bright only because
+    it displays ``p`` (or a function that grows with it), not the counts.
+
+    Parameters
+    ----------
+    line_integral : array_like
+        :math:`p = \int \mu \, ds` along each ray, dimensionless (mu in 1/mm times mm),
+        >= 0, any shape.
+    incident : float
+        Photons that would reach the detector element without the object (> 0).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Expected counts, same shape as ``line_integral``.
+
+    Raises
+    ------
+    ValueError
+        If ``incident <= 0`` or a line integral is negative or not finite.
+
+    Examples
+    --------
+    >>> expected_counts([0.0, np.log(2), np.log(100)], incident=1000)
+    array([1000.,  500.,   10.])
+    """
+    if not (np.isfinite(incident) and incident > 0):
+        raise ValueError(f"incident must be a finite number of photons > 0, got {incident}")
+    p = _as_float(line_integral)
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(f"line_integral must be finite and >= 0, got minimum {p.min()}")
+    return float(incident) * np.exp(-p)
+
+
+@dataclass(frozen=True)
+class Transmission:
+    """What `simulate_transmission` returns (all arrays in the shape of the input).
+
+    Attributes
+    ----------
+    expected : numpy.ndarray
+        Mean counts ``N0 exp(-p)``.
+    counts : numpy.ndarray
+        Poisson-distributed counts drawn with those means (int64).
+    line_integral : numpy.ndarray
+        The line integral estimated back from the counts, ``-log(counts / N0)`` (float64;
+        a count of 0 is taken as 0.5 so that the logarithm stays finite).
+    """
+
+    expected: NDArray[np.float64]
+    counts: NDArray[np.int64]
+    line_integral: NDArray[np.float64]
+
+
+def simulate_transmission(
+    line_integral: ArrayLike, *, incident: float, seed: int | None = None
+) -> Transmission:
+    """Simulate photon counting behind an object: Beer-Lambert means, Poisson counts.
+
+    The counts behind each ray are Poisson with mean ``N = N0 exp(-p)``
+    (`expected_counts`), so their relative noise is ``1 / sqrt(N)``: largest where the
+    attenuation is largest (behind bone), where fewest photons arrive. Taking
+    ``-log(counts / N0)`` turns the counts back into line integrals, as a radiograph or a CT
+    reconstruction does; their noise is then about ``1 / sqrt(N)`` in absolute terms.
+
+    Parameters
+    ----------
+    line_integral : array_like
+        Attenuation line integrals ``p >= 0`` (dimensionless), any shape.
+    incident : float
+        Photons per detector element without the object, ``N0`` (> 0); proportional to dose.
+    seed : int, optional
+        Seed of the random generator.
+
+    Returns
+    -------
+    Transmission
+
+    Examples
+    --------
+    Behind soft tissue (p = 1) and behind bone (p = 4), 10 000 incident photons:
+
+    >>> sim = simulate_transmission(np.repeat([[1.0], [4.0]], 20000, axis=1),
+    ...                             incident=10_000, seed=0)
+    >>> np.round(sim.expected[:, 0])
+    array([3679.,  183.])
+    >>> relative = sim.counts.std(axis=1) / sim.counts.mean(axis=1)
+    >>> bool(relative[1] > 4 * relative[0])  # sqrt(e**3) = 4.5 times noisier behind bone
+    True
+    """
+    expected = expected_counts(line_integral, incident=incident)
+    counts = np.random.default_rng(seed).poisson(expected)
+    estimate = -np.log(np.maximum(counts, 0.5) / float(incident))
+    return Transmission(expected=expected, counts=counts, line_integral=estimate)

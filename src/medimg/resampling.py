@@ -4,11 +4,20 @@ Every function here builds the output grid (origin, spacing, direction, size), m
 output point through a transform into the input image, and *interpolates* the input there,
 with SimpleITK's ``Resample``:
 
-* `resample_to_spacing`: same origin and direction, new spacing (e.g. to harmonise scans);
+* `resample_to_spacing`: same origin and direction, new spacing (e.g. to harmonise scans),
+  optionally after a Gaussian low-pass filter (``antialias=True``) when the spacing grows;
 * `rotate`: a 2D rotation about the image's physical centre, output on the input grid;
 * `resample_onto`: another image's grid, matched through world coordinates only.
 
 Interpolators are chosen by SimpleITK constant or by name from `INTERPOLATORS`.
+
+**The grid convention** (one for the whole course: book, demos, problem sets): resampling to
+a new spacing keeps the **origin**, so sample 0 stays at the same world point, and the size
+is ``round(size * spacing / new_spacing)``. The outer *edges* of the field of view (half a
+spacing outside the first and last samples) therefore move: the first edge goes from
+``origin - spacing/2`` to ``origin - new_spacing/2``, i.e. by half the change of spacing. The
+other common convention keeps the outer edges and moves the origin by that half-spacing
+instead; mixing the two shifts images by ``(new_spacing - spacing) / 2`` against each other.
 Sizes, spacings and points are in SimpleITK's (x, y[, z]) order; lengths in mm.
 """
 
@@ -59,11 +68,19 @@ def resample_to_spacing(
     *,
     interpolator: int | str = sitk.sitkLinear,
     default_value: float = 0.0,
+    antialias: bool = False,
 ) -> sitk.Image:
     """Resample an image to a new spacing, keeping its origin, direction and field of view.
 
     The new size is `medimg.geometry.resampled_size` (``round(size * spacing /
-    new_spacing)``); sample 0 stays at the same world point.
+    new_spacing)``); sample 0 stays at the same world point (the course's grid convention,
+    see the module docstring).
+
+    With ``antialias=True``, every axis whose spacing grows is first smoothed with a Gaussian
+    (`medimg.filtering.gaussian_blur_mm`) of standard deviation
+    ``(new_spacing / spacing - 1) / 2`` input pixels, the rule of
+    `medimg.sampling.downsample_image`, so that detail the coarser grid cannot represent is
+    removed instead of aliased. The result is then float32.
 
     Parameters
     ----------
@@ -75,11 +92,14 @@ def resample_to_spacing(
         SimpleITK interpolator constant or a key of `INTERPOLATORS`.
     default_value : float
         Value for output points that fall outside the input.
+    antialias : bool
+        Low-pass filter before resampling to a coarser spacing (default ``False``).
 
     Returns
     -------
     SimpleITK.Image
-        Same pixel type, origin and direction; spacing ``new_spacing``.
+        Same pixel type (float32 with ``antialias=True``), origin and direction; spacing
+        ``new_spacing``.
 
     Raises
     ------
@@ -109,6 +129,12 @@ def resample_to_spacing(
     if np.any(~(spacing > 0)):
         raise ValueError(f"new_spacing must be > 0, got {new_spacing}")
     size = resampled_size(image.GetSize(), image.GetSpacing(), spacing)
+    if antialias:
+        from medimg.filtering import gaussian_blur_mm
+
+        old = np.asarray(image.GetSpacing(), dtype=float)
+        sigma_mm = np.maximum(spacing / old - 1.0, 0.0) / 2.0 * old
+        image = gaussian_blur_mm(image, [float(v) for v in sigma_mm])
     return sitk.Resample(
         image,
         size,

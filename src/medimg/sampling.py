@@ -7,10 +7,22 @@ the small computations the digital-imaging chapter shows:
 * `sample_positions`: where the samples of a grid axis lie, in mm;
 * `quantize` and `quantize_levels`: intensity quantization by bin width or by number of
   levels, and `level_values` to map level indices back to intensities;
+* `QuantizationRule`: the course's two named quantization rules and their error bounds
+  (`quantization_error_bound`), decided here once:
+
+  - **truncation** (floor): a value becomes the *lower edge* of its bin of width ``q``;
+    the error ``quantized - value`` lies in ``(-q, 0]``, at most ``q`` in size, about
+    ``q / 2`` on average (a bias), root mean square ``q / sqrt(3)``;
+  - **mid-rise** (bin centre): a value becomes the *centre* of its bin; the error lies in
+    ``[-q/2, q/2)``, at most ``q / 2``, no bias, root mean square ``q / sqrt(12)``;
+
+  (the RMS figures hold when the values are spread evenly over each bin);
+* `quantize_bits`: ``2**bits`` levels over a value range, mid-rise (what a display or an
+  ``n``-bit file with a linear scale does);
 * `downsample` (numpy) and `downsample_image` (SimpleITK, optionally with a Gaussian
   anti-aliasing pre-filter): keep every ``factor``-th sample;
 * `sample_sinusoid`, `nyquist_rate` and `alias_frequency`: a 1D signal sampled above or
-  below the Nyquist rate.
+  below the Nyquist rate; `sinc_interpolate`: the band-limited curve that samples describe.
 
 Positions and spacings are in mm (or s for 1D time signals); for images, sizes, spacings
 and factors follow SimpleITK's (x, y[, z]) order, numpy arrays are (z, y, x).
@@ -19,21 +31,67 @@ and factors follow SimpleITK's (x, y[, z]) order, numpy arrays are (z, y, x).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 import numpy as np
 import SimpleITK as sitk
 
+from medimg.filtering import gaussian_blur_mm
+
 __all__ = [
+    "QuantizationRule",
     "alias_frequency",
     "downsample",
     "downsample_image",
     "level_values",
     "nyquist_rate",
+    "quantization_error_bound",
     "quantize",
+    "quantize_bits",
     "quantize_levels",
     "sample_positions",
     "sample_sinusoid",
+    "sinc_interpolate",
 ]
+
+
+class QuantizationRule(StrEnum):
+    """Which value a quantization bin stands for (see the module docstring for the bounds).
+
+    Examples
+    --------
+    >>> QuantizationRule("mid-rise") is QuantizationRule.MID_RISE
+    True
+    """
+
+    #: The lower edge of the bin (floor): error in (-q, 0].
+    TRUNCATION = "truncation"
+    #: The centre of the bin: error in [-q/2, q/2).
+    MID_RISE = "mid-rise"
+
+
+def _rule(rule: QuantizationRule | str) -> QuantizationRule:
+    try:
+        return QuantizationRule(rule)
+    except ValueError:
+        choices = ", ".join(repr(r.value) for r in QuantizationRule)
+        raise ValueError(f"rule must be one of {choices}, got {rule!r}") from None
+
+
+def quantization_error_bound(step: float, *, rule: QuantizationRule | str) -> float:
+    """Largest possible ``|quantized - value|`` for bins of width ``step`` under ``rule``.
+
+    Truncation can be wrong by almost a whole step (the bound ``step`` is approached, not
+    reached); mid-rise by at most half a step.
+
+    Examples
+    --------
+    >>> quantization_error_bound(10, rule="truncation"), quantization_error_bound(10, rule="mid-rise")
+    (10.0, 5.0)
+    """
+    if not (np.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a finite number > 0, got {step}")
+    return float(step) if _rule(rule) is QuantizationRule.TRUNCATION else float(step) / 2
 
 
 def sample_positions(size: int, spacing: float, origin: float = 0.0) -> np.ndarray:
@@ -74,11 +132,18 @@ def sample_positions(size: int, spacing: float, origin: float = 0.0) -> np.ndarr
     return float(origin) + float(spacing) * np.arange(int(size), dtype=float)
 
 
-def quantize(values: np.ndarray | Sequence[float] | float, step: float) -> np.ndarray:
-    """Quantize values by flooring each one to the lower edge of its bin of width ``step``.
+def quantize(
+    values: np.ndarray | Sequence[float] | float,
+    step: float,
+    *,
+    rule: QuantizationRule | str = QuantizationRule.TRUNCATION,
+) -> np.ndarray:
+    """Quantize values into bins of width ``step``: by truncation (default) or mid-rise.
 
     Bins are ``[k * step, (k + 1) * step)`` for integer ``k``; negative values floor down
-    (``-0.5`` with step 1 becomes ``-1``).
+    (``-0.5`` with step 1 is in bin ``-1``). Truncation returns the lower edge of the bin,
+    ``floor(v / step) * step``; mid-rise returns its centre, ``(floor(v / step) + 0.5) * step``
+    (`QuantizationRule`).
 
     Parameters
     ----------
@@ -86,16 +151,18 @@ def quantize(values: np.ndarray | Sequence[float] | float, step: float) -> np.nd
         Values to quantize (any shape).
     step : float
         Bin width, in the units of ``values``; positive.
+    rule : QuantizationRule or {"truncation", "mid-rise"}
+        Which value of the bin is returned.
 
     Returns
     -------
     ndarray of float
-        Same shape as ``values``: ``floor(values / step) * step``.
+        Same shape as ``values``.
 
     Raises
     ------
     ValueError
-        If ``step <= 0`` or is not finite.
+        If ``step <= 0`` or is not finite, or the rule is unknown.
 
     Notes
     -----
@@ -111,11 +178,14 @@ def quantize(values: np.ndarray | Sequence[float] | float, step: float) -> np.nd
     array([20., 30.,  0., 10.])
     >>> quantize([-0.5, 0.5], 1)
     array([-1.,  0.])
+    >>> quantize([26.94, 35.98, 0.48, 15.13], 10, rule="mid-rise")
+    array([25., 35.,  5., 15.])
     """
     if not (np.isfinite(step) and step > 0):
         raise ValueError(f"step must be a finite number > 0, got {step}")
+    offset = 0.5 if _rule(rule) is QuantizationRule.MID_RISE else 0.0
     array = np.asarray(values, dtype=float)
-    return np.floor(array / step) * step
+    return (np.floor(array / step) + offset) * step
 
 
 def _value_range(values: np.ndarray, vmin: float | None, vmax: float | None) -> tuple[float, float]:
@@ -215,6 +285,47 @@ def level_values(
     return lo + (array.astype(float) + 0.5) * (hi - lo) / n_levels
 
 
+def quantize_bits(
+    values: np.ndarray | Sequence[float],
+    bits: int,
+    *,
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> np.ndarray:
+    """Quantize to ``2**bits`` equal levels over ``[vmin, vmax]``, mid-rise.
+
+    The same as ``level_values(quantize_levels(values, 2**bits, vmin, vmax), ...)``: each
+    value becomes the centre of its level, so inside the range the error is at most half a
+    level width, ``(vmax - vmin) / 2**(bits + 1)`` (`QuantizationRule.MID_RISE`). Values
+    outside the range are clipped to the first or last level.
+
+    Parameters
+    ----------
+    values : array_like of float
+        Intensities, any shape (e.g. HU).
+    bits : int
+        Bits per sample, 1 to 16.
+    vmin, vmax : float, optional
+        The range divided into levels; default the data's minimum and maximum.
+
+    Returns
+    -------
+    ndarray of float64
+        Quantized values, same shape as ``values``.
+
+    Examples
+    --------
+    >>> quantize_bits([-1000, -10, 0, 999], 2, vmin=-1000, vmax=1000)
+    array([-750., -250.,  250.,  750.])
+    """
+    if isinstance(bits, bool) or int(bits) != bits or not 1 <= bits <= 16:
+        raise ValueError(f"bits must be an integer in 1..16, got {bits!r}")
+    array = np.asarray(values, dtype=float)
+    lo, hi = _value_range(array, vmin, vmax)
+    n_levels = 2 ** int(bits)
+    return level_values(quantize_levels(array, n_levels, lo, hi), n_levels, lo, hi)
+
+
 def _check_factor(factor: int) -> int:
     if isinstance(factor, bool) or int(factor) != factor or factor < 1:
         raise ValueError(f"factor must be an integer >= 1, got {factor}")
@@ -302,7 +413,7 @@ def downsample_image(
         raise ValueError(f"sigma must be >= 0, got {sigma}")
     if antialias and sigma > 0:
         sigma_mm = [sigma * s for s in image.GetSpacing()]
-        image = sitk.SmoothingRecursiveGaussian(sitk.Cast(image, sitk.sitkFloat32), sigma_mm)
+        image = gaussian_blur_mm(image, sigma_mm)
     elif antialias:
         image = sitk.Cast(image, sitk.sitkFloat32)
     step = slice(None, None, factor)
@@ -404,3 +515,57 @@ def alias_frequency(frequency: float, rate: float) -> float:
     if not frequency >= 0:
         raise ValueError(f"frequency must be >= 0, got {frequency}")
     return float(abs(frequency - rate * np.round(frequency / rate)))
+
+
+def sinc_interpolate(
+    positions: np.ndarray | Sequence[float],
+    samples: np.ndarray | Sequence[float],
+    x: np.ndarray | Sequence[float],
+) -> np.ndarray:
+    """Band-limited (Whittaker-Shannon) interpolation of equally spaced samples.
+
+    ``f(x) = sum_k samples[k] sinc((x - positions[k]) / dx)`` with ``dx`` the sample
+    spacing: the only curve with no frequency above the Nyquist frequency ``1 / (2 dx)``
+    that passes through the samples (for an infinite row of samples; near the ends of a
+    finite row it is an approximation). If the signal had higher frequencies, this curve is
+    their alias.
+
+    Parameters
+    ----------
+    positions : array_like of float
+        Equally spaced, increasing sample positions (mm or s), at least 2.
+    samples : array_like of float
+        Sample values, same length.
+    x : array_like of float
+        Where to evaluate the curve.
+
+    Returns
+    -------
+    ndarray of float
+        The curve at ``x``.
+
+    Raises
+    ------
+    ValueError
+        If the positions are not equally spaced and increasing, or the lengths differ.
+
+    Examples
+    --------
+    The curve passes through the samples:
+
+    >>> t, y = sample_sinusoid(0.1, rate=1.0, duration=20.0)
+    >>> bool(np.allclose(sinc_interpolate(t, y, t), y))
+    True
+    """
+    t = np.asarray(positions, dtype=float)
+    y = np.asarray(samples, dtype=float)
+    if t.ndim != 1 or t.size < 2 or y.shape != t.shape:
+        raise ValueError(
+            f"positions and samples must be 1D of the same length >= 2, got {t.shape}, {y.shape}"
+        )
+    steps = np.diff(t)
+    if not (steps[0] > 0 and np.allclose(steps, steps[0], rtol=1e-6)):
+        raise ValueError("positions must be equally spaced and increasing")
+    x_array = np.asarray(x, dtype=float)
+    weights = np.sinc((x_array.reshape(-1, 1) - t.reshape(1, -1)) / steps[0])
+    return (weights @ y).reshape(x_array.shape)

@@ -29,6 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 HIDDEN = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$(.*?)^\s*### END HIDDEN TESTS\s*$", re.M | re.S)
 ASSERTION = re.compile(r"^\s*(assert\b|raise AssertionError\b)", re.M)
+#: In a variant's source, this line separates extra cells (inserted as plain code cells just
+#: before the function's cell, e.g. a helper or an alias defined elsewhere) from the function's
+#: own cell (the last part).
+CELL_SEPARATOR = "# ---- next cell ----"
+KINDS = ("wrong", "correct", "alias")
+#: What the feedback of a caught wrapper or alias says (medimg.checks.assert_own_implementation).
+ALIAS_PHRASE = "which the instructions ask you to write yourself"
 SOLUTION_STUDENT = "solution"
 RELEASE_STUDENT = "release"
 TIMEOUT = 120
@@ -62,6 +69,7 @@ class Structure:
     solutions: dict[str, str] = field(default_factory=dict)
     tests: dict[str, list[str]] = field(default_factory=dict)
     points: dict[str, float] = field(default_factory=dict)
+    manual: dict[str, float] = field(default_factory=dict)
     visible_asserts: int = 0
     hidden_asserts: int = 0
 
@@ -70,7 +78,8 @@ def structure(assignment: str, root: Path = ROOT) -> Structure:
     """Read the functions (solution cells) and their test cells from the instructor notebook.
 
     A test cell belongs to the nearest solution cell above it; the solution cell's grade_id is
-    the function's name.
+    the function's name. Manually graded answers (solution and grade) and tasks are collected
+    in ``manual`` (grade_id -> points) and belong to no function.
     """
     notebook = json.loads(source_notebook(assignment, root).read_text())
     result = Structure()
@@ -78,7 +87,9 @@ def structure(assignment: str, root: Path = ROOT) -> Structure:
     for cell in notebook["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         source = "".join(cell["source"])
-        if meta.get("solution"):
+        if meta.get("task") or (meta.get("solution") and meta.get("grade")):
+            result.manual[meta["grade_id"]] = float(meta["points"])
+        elif meta.get("solution"):
             current = meta["grade_id"]
             result.solutions[current] = source
             result.tests[current] = []
@@ -100,30 +111,34 @@ def build_spec(assignment: str, variants: dict, root: Path = ROOT) -> tuple[dict
     """Pack all variants of an assignment into few students.
 
     Student ``wrong_k`` carries the k-th wrong implementation of every function that has one
-    (the reference solution elsewhere); ``correct_k`` likewise. Test cells only call their own
-    function, so the marks of one function are independent of the other cells.
+    (the reference solution elsewhere); ``correct_k`` and ``alias_k`` likewise. Test cells only
+    call their own function, so the marks of one function are independent of the other cells.
 
     Returns
     -------
     spec : dict
-        student id -> {grade_id of a solution cell -> replacement source}; the release student
-        has no replacements.
+        student id -> {grade_id of a solution cell -> list of cell sources: extra cells to
+        insert before it, then the replacement of the cell itself}; the release student has no
+        replacements.
     where : dict
         (function, kind, variant name) -> student id.
     """
     info = structure(assignment, root)
-    spec: dict[str, dict[str, str]] = {SOLUTION_STUDENT: dict(info.solutions), RELEASE_STUDENT: {}}
+    own = {function: [source] for function, source in info.solutions.items()}
+    spec: dict[str, dict[str, list[str]]] = {SOLUTION_STUDENT: dict(own), RELEASE_STUDENT: {}}
     where: dict[tuple[str, str, str], str] = {}
-    for kind in ("wrong", "correct"):
+    for kind in KINDS:
         depth = max((len(v.get(kind, {})) for v in variants.values()), default=0)
         for k in range(depth):
             student = f"{kind}_{k + 1}"
-            cells = dict(info.solutions)
+            cells = dict(own)
             for function, kinds in variants.items():
                 items = list(kinds.get(kind, {}).items())
                 if k < len(items):
                     name, source = items[k]
-                    cells[function] = source.strip("\n")
+                    cells[function] = [
+                        part.strip("\n") for part in source.split(CELL_SEPARATOR + "\n")
+                    ]
                     where[(function, kind, name)] = student
             spec[student] = cells
     return spec, where
@@ -191,10 +206,24 @@ def main(root: Path, assignment: str, spec_path: Path, out_path: Path) -> None:
         released = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text())
         for student, cells in spec.items():
             notebook = json.loads(json.dumps(released))
+            new_cells = []
             for cell in notebook["cells"]:
                 grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                 if grade_id in cells:
-                    cell["source"] = cells[grade_id]
+                    *extra, cell["source"] = cells[grade_id]
+                    new_cells += [
+                        {
+                            "cell_type": "code",
+                            "execution_count": None,
+                            "id": f"extra-{grade_id}-{n}"[:64],
+                            "metadata": {},
+                            "outputs": [],
+                            "source": source,
+                        }
+                        for n, source in enumerate(extra)
+                    ]
+                new_cells.append(cell)
+            notebook["cells"] = new_cells
             target = course / "submitted" / student / assignment / f"{assignment}.ipynb"
             target.parent.mkdir(parents=True)
             target.write_text(json.dumps(notebook))

@@ -1,34 +1,24 @@
 """Implementations of the graded functions used to check that the autograder tests discriminate.
 
 ``VARIANTS[assignment][function]`` holds ``"wrong"`` implementations (realistic mistakes, each must
-lose marks on that function) and ``"correct"`` ones (written differently from the reference
-solution, each must get full marks). Every source replaces the whole solution cell of that
-function in the released notebook.
+lose marks on that function), ``"correct"`` ones (written differently from the reference
+solution, each must get full marks) and ``"alias"`` ones (wrappers or aliases of a function the
+instructions ban, each must lose marks with the banned call named). Every source replaces the
+whole solution cell of that function in the released notebook; lines
+``assignment_course.CELL_SEPARATOR`` split off extra cells inserted just before it (a helper or
+an import in another cell).
 
 ``DIAGNOSES[assignment][function][variant]`` is a phrase the graded feedback must contain for that
 wrong implementation: the hidden tests recognise the mistake and name it.
 """
 
-
-# One file per assignment: variants_psNN.py.
-from variants_ps01 import DIAGNOSES as _D0, VARIANTS as _V0
-from variants_ps02 import DIAGNOSES as _D1, VARIANTS as _V1
-from variants_ps03 import DIAGNOSES as _D2, VARIANTS as _V2
-from variants_ps04 import DIAGNOSES as _D3, VARIANTS as _V3
-from variants_ps05 import DIAGNOSES as _D4, VARIANTS as _V4
-from variants_ps06 import DIAGNOSES as _D5, VARIANTS as _V5
+import importlib
+from pathlib import Path
 
 VARIANTS: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
 DIAGNOSES: dict[str, dict[str, dict[str, str]]] = {}
-VARIANTS.update(_V0)
-DIAGNOSES.update(_D0)
-VARIANTS.update(_V1)
-DIAGNOSES.update(_D1)
-VARIANTS.update(_V2)
-DIAGNOSES.update(_D2)
-VARIANTS.update(_V3)
-DIAGNOSES.update(_D3)
-VARIANTS.update(_V4)
-DIAGNOSES.update(_D4)
-VARIANTS.update(_V5)
-DIAGNOSES.update(_D5)
+# One file per assignment, variants_psNN.py, each with its own VARIANTS and DIAGNOSES.
+for _path in sorted(Path(__file__).parent.glob("variants_ps[0-9][0-9].py")):
+    _module = importlib.import_module(_path.stem)
+    VARIANTS.update(_module.VARIANTS)
+    DIAGNOSES.update(_module.DIAGNOSES)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from assignment_course import (
+    ALIAS_PHRASE,
     RELEASE_STUDENT,
     ROOT,
     SOLUTION_STUDENT,
@@ -51,8 +52,13 @@ class GradedAssignment:
 
     def counts(self) -> dict[str, int | float]:
         """Numbers for the summary table."""
-        caught = accepted = n_wrong = n_correct = 0
+        caught = accepted = n_wrong = n_correct = n_alias = alias_caught = 0
         for function, kinds in self.variants.items():
+            for name in kinds.get("alias", {}):
+                student = self.student(function, "alias", name)
+                got, best = self.marks(student, function)
+                n_alias += 1
+                alias_caught += got < best and ALIAS_PHRASE in self.feedback(student, function)
             for name in kinds.get("wrong", {}):
                 got, best = self.marks(self.student(function, "wrong", name), function)
                 n_wrong += 1
@@ -61,18 +67,22 @@ class GradedAssignment:
                 got, best = self.marks(self.student(function, "correct", name), function)
                 n_correct += 1
                 accepted += got == best
-        solution = sum(s for s, _ in self.scores[SOLUTION_STUDENT].values())
-        release = sum(s for s, _ in self.scores[RELEASE_STUDENT].values())
+        automatic = set(self.structure.points)
+        solution = sum(s for c, (s, _) in self.scores[SOLUTION_STUDENT].items() if c in automatic)
+        release = sum(s for c, (s, _) in self.scores[RELEASE_STUDENT].items() if c in automatic)
         return {
             "functions": len(self.structure.solutions),
             "test_cells": sum(len(t) for t in self.structure.tests.values()),
             "points": sum(self.structure.points.values()),
+            "manual_points": sum(self.structure.manual.values()),
             "visible_tests": self.structure.visible_asserts,
             "hidden_tests": self.structure.hidden_asserts,
             "wrong_implementations": n_wrong,
             "wrong_caught": caught,
             "correct_alternatives": n_correct,
             "correct_accepted": accepted,
+            "alias_implementations": n_alias,
+            "alias_caught": alias_caught,
             "solution_score": solution,
             "release_score": release,
             "grading_seconds": round(self.seconds, 1),
@@ -106,9 +116,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         ("hidden_tests", "hidden"),
         ("wrong_caught", "wrong caught"),
         ("correct_accepted", "correct ok"),
+        ("alias_caught", "alias caught"),
+        ("points", "points"),
+        ("manual_points", "manual"),
         ("grading_seconds", "seconds"),
     ]
-    totals = {key: sum(row[key] for row in rows.values()) for key in rows[next(iter(rows))]}
+    totals = {key: sum(row.get(key, 0) for row in rows.values()) for key in rows[next(iter(rows))]}
     write = terminalreporter.write_line
     terminalreporter.section("assignment test coverage")
     header = f"{'assignment':<34}" + "".join(f"{title:>14}" for _, title in columns)
@@ -121,6 +134,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 value = f"{row['wrong_caught']}/{row['wrong_implementations']}"
             elif key == "correct_accepted":
                 value = f"{row['correct_accepted']}/{row['correct_alternatives']}"
+            elif key == "alias_caught":
+                value = f"{row.get('alias_caught', 0)}/{row.get('alias_implementations', 0)}"
             elif isinstance(value, float):
                 value = f"{value:.0f}"
             cells.append(f"{value!s:>14}")
@@ -135,7 +150,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         merged.update(rows)
         current = set(assignment_names())
         merged = {name: row for name, row in sorted(merged.items()) if name in current}
-        total = {key: sum(row[key] for row in merged.values()) for key in next(iter(rows.values()))}
+        total = {
+            key: sum(row.get(key, 0) for row in merged.values())
+            for key in next(iter(rows.values()))
+        }
         target.write_text(json.dumps({"assignments": merged, "total": total}, indent=2) + "\n")
     except (OSError, ValueError, KeyError) as error:  # the table on screen is still complete
         write(f"could not write {target}: {error}")

@@ -3,13 +3,24 @@
 All variants of one assignment are graded together in one scratch course (see
 ``assignment_course.py``): the reference solution must get full marks, the untouched release
 zero, every wrong implementation in ``assignment_variants.py`` must lose marks on its function
-(and get the named diagnosis), and every alternative correct implementation full marks.
+(and get the named diagnosis), every alternative correct implementation full marks, and every
+wrapper or alias of a function the instructions ban (the course's reference in ``medimg`` or a
+library shortcut, called from any cell under any name) must lose marks with the banned call
+named in the feedback.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from assignment_course import RELEASE_STUDENT, SOLUTION_STUDENT, assignment_names, structure
+from assignment_course import (
+    ALIAS_PHRASE,
+    RELEASE_STUDENT,
+    SOLUTION_STUDENT,
+    assignment_names,
+    structure,
+)
 from assignment_variants import DIAGNOSES, VARIANTS
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
@@ -66,6 +77,22 @@ def test_alternative_correct_implementation_gets_full_marks(graded, assignment, 
         f"the correct implementation {variant!r} of {function} scored {got} of {best} points:\n"
         f"{result.feedback(student, function)}"
     )
+
+
+@pytest.mark.parametrize(("assignment", "function", "variant"), _cases("alias"))
+def test_alias_of_a_banned_function_loses_marks_and_is_named(graded, assignment, function, variant):
+    result = graded(assignment)
+    student = result.student(function, "alias", variant)
+    got, best = result.marks(student, function)
+    feedback = result.feedback(student, function)
+    assert got < best, (
+        f"the wrapper/alias {variant!r} of {function} got full marks ({got} of {best})"
+    )
+    assert ALIAS_PHRASE in feedback, (
+        f"expected the feedback for {variant!r} of {function} to name the banned call; it said:\n"
+        f"{feedback}"
+    )
+    assert re.search(r"\bcalled [\w.]+", feedback), feedback
 
 
 DIAGNOSED = [

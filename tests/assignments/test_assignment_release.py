@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from assignment_course import ROOT, assignment_names, structure, tool_env
 from assignment_variants import DIAGNOSES, VARIANTS
-
 from medimg_grade.release import protected_lines
 
 ASSIGNMENTS = assignment_names()
@@ -37,8 +36,12 @@ def released_lines(path: Path) -> set[str]:
     return {line.strip() for line in text.splitlines()}
 
 
-def test_there_are_six_assignments():
-    assert len(ASSIGNMENTS) == 6, f"expected 6 assignments in solutions/, found {ASSIGNMENTS}"
+def test_assignments_are_numbered_from_ps01_without_gaps():
+    numbers = [int(name[2:4]) for name in ASSIGNMENTS]
+    assert numbers == list(range(1, len(numbers) + 1)), (
+        f"expected psNN_... folders numbered 1, 2, 3, ... in solutions/, found {ASSIGNMENTS}"
+    )
+    assert len(ASSIGNMENTS) >= 6, f"expected at least 6 assignments, found {ASSIGNMENTS}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -70,11 +73,17 @@ def test_every_function_has_wrong_and_correct_variants(assignment):
     for function in structure(assignment).solutions:
         kinds = VARIANTS.get(assignment, {}).get(function, {})
         n_wrong, n_correct = len(kinds.get("wrong", {})), len(kinds.get("correct", {}))
+        n_alias = len(kinds.get("alias", {}))
         assert n_wrong >= 3, (
             f"{assignment}.{function}: expected at least 3 wrong implementations, found {n_wrong}"
         )
-        assert n_correct >= 1, (
-            f"{assignment}.{function}: expected an alternative correct implementation, found none"
+        assert n_correct >= 3, (
+            f"{assignment}.{function}: expected at least 3 alternative correct implementations "
+            f"in other styles, found {n_correct}"
+        )
+        assert n_alias >= 1 or kinds.get("no_alias_reason"), (
+            f"{assignment}.{function}: expected at least 1 wrapper or alias of a banned function "
+            f"(e.g. of the medimg reference), or a 'no_alias_reason', found neither"
         )
         unknown = set(DIAGNOSES.get(assignment, {}).get(function, {})) - set(kinds["wrong"])
         assert not unknown, (
@@ -135,3 +144,41 @@ def test_release_check_reports_an_edited_release(tmp_path):
     assert f"exercises/{assignment}/{assignment}.ipynb" in proc.stdout, (
         f"expected the edited notebook to be named, got:\n{proc.stdout}"
     )
+
+
+def _source_cells(assignment: str) -> list[dict]:
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_set_states_the_integrity_rule(assignment):
+    markdown = [
+        "".join(c["source"]) for c in _source_cells(assignment) if c["cell_type"] == "markdown"
+    ]
+    assert any("**Integrity rule.**" in text for text in markdown), (
+        f"{assignment}: expected a markdown cell stating the **Integrity rule.**"
+    )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_set_ends_with_a_ready_check_the_graders_skip(assignment):
+    code = [c for c in _source_cells(assignment) if c["cell_type"] == "code"]
+    last = code[-1]
+    assert "skip-execution" in last.get("metadata", {}).get("tags", []), (
+        f"{assignment}: the last code cell must be tagged skip-execution (graders skip it)"
+    )
+    assert f'check("{assignment}.ipynb")' in "".join(last["source"]), (
+        f"{assignment}: the last code cell must call medimg.ready's check on its own file"
+    )
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_try_it_cell_asks_a_question_and_says_what_to_expect(assignment):
+    for cell in _source_cells(assignment):
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and text.lstrip().lower().startswith("## try it"):
+            assert "?" in text and "expect" in text.lower(), (
+                f"{assignment}: the cell {text.splitlines()[0]!r} must ask a question and say "
+                "what to expect"
+            )

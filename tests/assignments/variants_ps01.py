@@ -1,223 +1,254 @@
-"""Wrong, correct and alias implementations of the graded functions of ps01_images_in_space (see assignment_variants)."""
+"""Wrong, correct and alias implementations of the graded functions of ps01_sampling_quantization (see assignment_variants)."""
+
+from assignment_course import CELL_SEPARATOR
 
 VARIANTS: dict = {}
 DIAGNOSES: dict = {}
 
-VARIANTS["ps01_images_in_space"] = {
-    "index_to_world": {
+VARIANTS["ps01_sampling_quantization"] = {
+    "sample_positions": {
         "wrong": {
-            "transposed_direction": """
-def index_to_world(index, origin, spacing, direction):
-    d = len(index)
-    m = np.asarray(direction, dtype=float).reshape(d, d)
-    return np.asarray(origin, float) + m.T @ (np.asarray(spacing, float) * np.asarray(index, float))
+            "starts_at_one": """
+def sample_positions(size, spacing, origin=0.0):
+    return origin + spacing * np.arange(1, size + 1, dtype=float)
 """,
-            "ignores_direction": """
-def index_to_world(index, origin, spacing, direction):
-    return np.asarray(origin, float) + np.asarray(spacing, float) * np.asarray(index, float)
+            "linspace_to_fov": """
+def sample_positions(size, spacing, origin=0.0):
+    return np.linspace(origin, origin + size * spacing, size)
 """,
-            "spacing_after_direction": """
-def index_to_world(index, origin, spacing, direction):
-    d = len(index)
-    m = np.asarray(direction, dtype=float).reshape(d, d)
-    return np.asarray(origin, float) + np.asarray(spacing, float) * (m @ np.asarray(index, float))
+            "float_arange": """
+def sample_positions(size, spacing, origin=0.0):
+    return np.arange(origin, origin + size * spacing, spacing, dtype=float)
 """,
-            "ignores_spacing": """
-def index_to_world(index, origin, spacing, direction):
-    d = len(index)
-    m = np.asarray(direction, dtype=float).reshape(d, d)
-    return np.asarray(origin, float) + m @ np.asarray(index, float)
+            "ignores_origin": """
+def sample_positions(size, spacing, origin=0.0):
+    return spacing * np.arange(size, dtype=float)
 """,
-        },
-        "correct": {
-            "loops": """
-def index_to_world(index, origin, spacing, direction):
-    d = len(index)
-    point = []
-    for row in range(d):
-        total = origin[row]
-        for col in range(d):
-            total += direction[row * d + col] * spacing[col] * index[col]
-        point.append(total)
-    return np.array(point, dtype=float)
-""",
-            "simpleitk": """
-def index_to_world(index, origin, spacing, direction):
-    image = sitk.Image([1] * len(index), sitk.sitkUInt8)
-    image.SetOrigin([float(v) for v in origin])
-    image.SetSpacing([float(v) for v in spacing])
-    image.SetDirection([float(v) for v in direction])
-    return np.array(image.TransformContinuousIndexToPhysicalPoint([float(v) for v in index]))
-""",
-        },
-    },
-    "world_to_index": {
-        "wrong": {
-            "direction_not_inverted": """
-def world_to_index(point, origin, spacing, direction):
-    p = np.asarray(point, float) - np.asarray(origin, float)
-    m = np.asarray(direction, float).reshape(p.size, p.size)
-    return (m @ p) / np.asarray(spacing, float)
-""",
-            "multiplies_spacing": """
-def world_to_index(point, origin, spacing, direction):
-    p = np.asarray(point, float) - np.asarray(origin, float)
-    m = np.asarray(direction, float).reshape(p.size, p.size)
-    return np.linalg.solve(m, p) * np.asarray(spacing, float)
-""",
-            "wrong_order": """
-def world_to_index(point, origin, spacing, direction):
-    p = (np.asarray(point, float) - np.asarray(origin, float)) / np.asarray(spacing, float)
-    m = np.asarray(direction, float).reshape(p.size, p.size)
-    return np.linalg.solve(m, p)
-""",
-            "rounds_index": """
-def world_to_index(point, origin, spacing, direction):
-    p = np.asarray(point, float) - np.asarray(origin, float)
-    m = np.asarray(direction, float).reshape(p.size, p.size)
-    return np.round(np.linalg.solve(m, p) / np.asarray(spacing, float))
-""",
-        },
-        "correct": {
-            "transpose_of_rotation": """
-def world_to_index(point, origin, spacing, direction):
-    p = np.asarray(point, float) - np.asarray(origin, float)
-    m = np.asarray(direction, float).reshape(p.size, p.size)
-    return (m.T @ p) / np.asarray(spacing, float)
-""",
-            "inverse_matrix": """
-def world_to_index(point, origin, spacing, direction):
-    d = len(point)
-    m = np.asarray(direction, float).reshape(d, d) @ np.diag(np.asarray(spacing, float))
-    return np.linalg.inv(m) @ (np.asarray(point, float) - np.asarray(origin, float))
-""",
-        },
-    },
-    "field_of_view": {
-        "wrong": {
-            "centre_to_centre": """
-def field_of_view(size, spacing):
-    return (np.asarray(size, float) - 1) * np.asarray(spacing, float)
-""",
-            "integer_result": """
-def field_of_view(size, spacing):
-    return (np.asarray(size) * np.asarray(spacing)).astype(int)
-""",
-            "reversed_order": """
-def field_of_view(size, spacing):
-    return np.asarray(size, float) * np.asarray(spacing, float)[::-1]
+            "integer_positions": """
+def sample_positions(size, spacing, origin=0.0):
+    return origin + spacing * np.arange(size)
 """,
         },
         "correct": {
             "comprehension": """
-def field_of_view(size, spacing):
-    return np.array([n * s for n, s in zip(size, spacing)], dtype=float)
+def sample_positions(size, spacing, origin=0.0):
+    # same as medimg.sampling.sample_positions, written out
+    return np.array([origin + i * spacing for i in range(size)], dtype=float)
+""",
+            "linspace": """
+def sample_positions(size, spacing, origin=0.0):
+    return np.linspace(origin, origin + (size - 1) * spacing, size)
+""",
+            "helper_in_another_cell": f"""
+def first_and_step(origin, spacing):
+    return float(origin), float(spacing)
+{CELL_SEPARATOR}
+def sample_positions(size, spacing, origin=0.0):
+    start, step = first_and_step(origin, spacing)
+    positions = []
+    for index in range(int(size)):
+        positions.append(start + index * step)
+    return np.asarray(positions)
+""",
+        },
+        "alias": {
+            "medimg_in_another_cell": f"""
+from medimg.sampling import sample_positions as course_positions
+{CELL_SEPARATOR}
+def sample_positions(size, spacing, origin=0.0):
+    return course_positions(size, spacing, origin)
 """,
         },
     },
-    "resampled_size": {
+    "quantize": {
         "wrong": {
-            "floor": """
-def resampled_size(size, spacing, new_spacing):
-    return tuple(int(n * s / t) for n, s, t in zip(size, spacing, new_spacing))
+            "rounds": """
+def quantize(values, step):
+    return np.round(np.asarray(values, dtype=float) / step) * step
 """,
-            "ceil": """
-def resampled_size(size, spacing, new_spacing):
-    import math
-    return tuple(math.ceil(n * s / t) for n, s, t in zip(size, spacing, new_spacing))
+            "truncates": """
+def quantize(values, step):
+    return (np.asarray(values, dtype=float) / step).astype(int) * step
 """,
-            "inverted_ratio": """
-def resampled_size(size, spacing, new_spacing):
-    return tuple(int(round(n * t / s)) for n, s, t in zip(size, spacing, new_spacing))
+            "bin_numbers": """
+def quantize(values, step):
+    return np.floor(np.asarray(values, dtype=float) / step)
 """,
-            "numpy_ints": """
-def resampled_size(size, spacing, new_spacing):
-    ratio = np.asarray(size) * np.asarray(spacing) / np.asarray(new_spacing)
-    return tuple(np.round(ratio).astype(int))
+            "integer_floor_divide": """
+def quantize(values, step):
+    return np.asarray(values) // step * step
 """,
         },
         "correct": {
-            "builtin_round": """
-def resampled_size(size, spacing, new_spacing):
-    return tuple(round(n * s / t) for n, s, t in zip(size, spacing, new_spacing))
+            "modulo": """
+def quantize(values, step):
+    values = np.asarray(values, dtype=float)
+    return values - np.mod(values, step)
 """,
-            "rint_list": """
-def resampled_size(size, spacing, new_spacing):
-    fov = np.multiply(size, spacing)
-    return tuple(np.rint(fov / np.asarray(new_spacing)).astype(int).tolist())
+            "floor_divide_comment": """
+def quantize(values, step):
+    # np.digitize or medimg.sampling.quantize would also do it; floor division is enough
+    return (np.asarray(values, dtype=float) // step) * step
+""",
+            "math_floor_loop": f"""
+import math
+
+
+def floor_to_step(value, step):
+    return math.floor(value / step) * step
+{CELL_SEPARATOR}
+def quantize(values, step):
+    flat = np.asarray(values, dtype=float).ravel()
+    out = np.array([floor_to_step(v, step) for v in flat], dtype=float)
+    return out.reshape(np.shape(values))
+""",
+        },
+        "alias": {
+            "renamed_module": f"""
+import medimg.sampling as helpers
+{CELL_SEPARATOR}
+def quantize(values, step):
+    return np.asarray(helpers.quantize(np.asarray(values, dtype=float), step), dtype=float)
 """,
         },
     },
-    "array_to_image": {
+    "quantize_levels": {
         "wrong": {
-            "reversed_spacing": """
-def array_to_image(array, spacing, origin, direction=None):
-    image = sitk.GetImageFromArray(array)
-    image.SetSpacing([float(s) for s in spacing][::-1])
-    image.SetOrigin([float(o) for o in origin])
-    if direction is not None:
-        image.SetDirection([float(d) for d in direction])
-    return image
+            "n_minus_one": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    scaled = (np.asarray(values, dtype=float) - vmin) / (vmax - vmin) * (n_levels - 1)
+    return np.clip(np.floor(scaled), 0, n_levels - 1).astype(int)
 """,
-            "transposed_array": """
-def array_to_image(array, spacing, origin, direction=None):
-    image = sitk.GetImageFromArray(np.ascontiguousarray(array.T))
-    image.SetSpacing([float(s) for s in spacing])
-    image.SetOrigin([float(o) for o in origin])
-    if direction is not None:
-        image.SetDirection([float(d) for d in direction])
-    return image
+            "no_top_clip": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    scaled = (np.asarray(values, dtype=float) - vmin) / (vmax - vmin) * n_levels
+    return np.maximum(np.floor(scaled), 0).astype(int)
 """,
-            "forgets_direction": """
-def array_to_image(array, spacing, origin, direction=None):
-    image = sitk.GetImageFromArray(array)
-    image.SetSpacing([float(s) for s in spacing])
-    image.SetOrigin([float(o) for o in origin])
-    return image
+            "rounds": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    scaled = (np.asarray(values, dtype=float) - vmin) / (vmax - vmin) * n_levels
+    return np.clip(np.round(scaled), 0, n_levels - 1).astype(int)
 """,
-            "casts_to_float": """
-def array_to_image(array, spacing, origin, direction=None):
-    image = sitk.GetImageFromArray(np.asarray(array, dtype=np.float32))
-    image.SetSpacing([float(s) for s in spacing])
-    image.SetOrigin([float(o) for o in origin])
-    if direction is not None:
-        image.SetDirection([float(d) for d in direction])
-    return image
+            "float_result": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    scaled = (np.asarray(values, dtype=float) - vmin) / (vmax - vmin) * n_levels
+    return np.clip(np.floor(scaled), 0, n_levels - 1)
 """,
         },
         "correct": {
-            "explicit_identity": """
-def array_to_image(array, spacing, origin, direction=None):
-    image = sitk.GetImageFromArray(np.asarray(array), isVector=False)
-    dim = image.GetDimension()
-    matrix = np.eye(dim).ravel() if direction is None else direction
-    image.SetDirection(tuple(float(v) for v in matrix))
-    image.SetOrigin(tuple(map(float, origin)))
-    image.SetSpacing(tuple(map(float, spacing)))
-    return image
+            "clip_values_first": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    width = (vmax - vmin) / n_levels
+    levels = np.floor((np.asarray(values, dtype=float) - vmin) / width)
+    levels[levels < 0] = 0
+    levels[levels > n_levels - 1] = n_levels - 1
+    return levels.astype(np.int64)
+""",
+            "digitize": """
+def quantize_levels(values, n_levels, vmin, vmax):
+    # bin edges between the levels; np.digitize counts the edges at or below each value
+    edges = vmin + (vmax - vmin) * np.arange(1, n_levels) / n_levels
+    return np.digitize(np.asarray(values, dtype=float), edges).astype(np.int32)
+""",
+            "minimum_maximum_helper": f"""
+def level_of(x, n, lo, hi):
+    return np.floor((x - lo) * n / (hi - lo))
+{CELL_SEPARATOR}
+def quantize_levels(values, n_levels, vmin, vmax):
+    k = level_of(np.asarray(values, dtype=np.float64), n_levels, vmin, vmax)
+    return np.minimum(np.maximum(k, 0), n_levels - 1).astype(int)
+""",
+        },
+        "alias": {
+            "name_rebound": f"""
+from medimg import sampling
+{CELL_SEPARATOR}
+quantize_levels = sampling.quantize_levels
+""",
+        },
+    },
+    "downsample": {
+        "wrong": {
+            "first_axis_only": """
+def downsample(array, factor):
+    return array[::factor]
+""",
+            "starts_at_factor_minus_one": """
+def downsample(array, factor):
+    return array[tuple(slice(factor - 1, None, factor) for _ in range(array.ndim))]
+""",
+            "two_axes_only": """
+def downsample(array, factor):
+    return array[::factor, ::factor]
+""",
+            "block_mean": """
+def downsample(array, factor):
+    h, w = array.shape[0] // factor, array.shape[1] // factor
+    return array[: h * factor, : w * factor].reshape(h, factor, w, factor).mean(axis=(1, 3))
+""",
+            "float_samples": """
+def downsample(array, factor):
+    kept = array[tuple(slice(None, None, factor) for _ in range(array.ndim))]
+    return np.array(kept, dtype=float)
+""",
+        },
+        "correct": {
+            "take_along_axes": """
+def downsample(array, factor):
+    result = np.asarray(array)
+    for axis in range(result.ndim):
+        result = np.take(result, np.arange(0, result.shape[axis], factor), axis=axis)
+    return result
+""",
+            "ix_comment": """
+def downsample(array, factor):
+    # unlike scipy.ndimage.zoom or SimpleITK's Shrink, no interpolation: just pick samples
+    keep = [np.arange(0, n, factor) for n in array.shape]
+    return array[np.ix_(*keep)]
+""",
+            "slices_helper": f"""
+def every_kth(ndim, k):
+    return tuple([slice(0, None, k)] * ndim)
+{CELL_SEPARATOR}
+def downsample(array, factor):
+    return array[every_kth(array.ndim, factor)].copy()
+""",
+        },
+        "alias": {
+            "medimg_wrapper": f"""
+import medimg.sampling as course
+{CELL_SEPARATOR}
+def downsample(array, factor):
+    # my own implementation
+    return course.downsample(array, factor)
 """,
         },
     },
 }
-DIAGNOSES["ps01_images_in_space"] = {
-    "index_to_world": {
-        "transposed_direction": "transposed direction matrix",
-        "spacing_after_direction": "spacing was applied after the direction",
-        "ignores_spacing": "the spacing was ignored",
+DIAGNOSES["ps01_sampling_quantization"] = {
+    "sample_positions": {
+        "starts_at_one": "the first sample (index 0) lies at the origin",
+        "linspace_to_fov": "not at origin + n * spacing",
+        "float_arange": "np.arange with a float step",
+        "integer_positions": "expected a float array",
     },
-    "world_to_index": {
-        "direction_not_inverted": "instead of its inverse",
-        "multiplies_spacing": "multiplied by the spacing instead of dividing",
-        "wrong_order": "undo the direction first",
+    "quantize": {
+        "rounds": "you rounded to the nearest bin",
+        "truncates": "truncation",
+        "bin_numbers": "these are bin numbers",
+        "integer_floor_divide": "expected a float array",
     },
-    "field_of_view": {"centre_to_centre": "first to the last sample centre"},
-    "resampled_size": {
-        "floor": "you used floor",
-        "ceil": "you rounded up",
-        "inverted_ratio": "multiplied by the new spacing",
+    "quantize_levels": {
+        "n_minus_one": "you scaled by n_levels - 1",
+        "no_top_clip": "belongs to the top level",
+        "rounds": "you rounded; take the floor",
+        "float_result": "expected an integer array",
     },
-    "array_to_image": {
-        "reversed_spacing": "do not reverse it",
-        "transposed_array": "transposed",
+    "downsample": {
+        "first_axis_only": "only the first axis",
+        "starts_at_factor_minus_one": "start with index 0",
+        "block_mean": "averages of 2 x 2 blocks",
+        "two_axes_only": "only the first two axes",
+        "float_samples": "expected dtype int16 as the input",
     },
 }

@@ -1,5 +1,7 @@
 """Wrong, correct and alias implementations of the graded functions of ps03_resampling_interpolation (see assignment_variants)."""
 
+from assignment_course import CELL_SEPARATOR
+
 VARIANTS: dict = {}
 DIAGNOSES: dict = {}
 
@@ -47,15 +49,16 @@ def nearest_neighbour(array, points, fill=0.0):
     row = np.clip(np.floor(pts[:, 1] + 0.5).astype(int), 0, h - 1)
     return array[row, col].astype(float)
 """,
-            "uses_map_coordinates": """
+            "int16_output": """
 def nearest_neighbour(array, points, fill=0.0):
-    from scipy import ndimage
+    array = np.asarray(array)
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    h, w = np.shape(array)
-    inside = (pts[:, 0] >= -0.5) & (pts[:, 0] < w - 0.5) & (pts[:, 1] >= -0.5) & (pts[:, 1] < h - 0.5)
-    coords = np.clip(np.floor(pts[:, ::-1] + 0.5), 0, [h - 1, w - 1]).T
-    values = ndimage.map_coordinates(np.asarray(array, dtype=float), coords, order=0)
-    return np.where(inside, values, fill)
+    col = np.floor(pts[:, 0] + 0.5).astype(int)
+    row = np.floor(pts[:, 1] + 0.5).astype(int)
+    inside = (col >= 0) & (col < array.shape[1]) & (row >= 0) & (row < array.shape[0])
+    values = np.full(len(pts), fill, dtype=array.dtype)
+    values[inside] = array[row[inside], col[inside]]
+    return values
 """,
         },
         "correct": {
@@ -77,6 +80,34 @@ def nearest_neighbour(array, points, fill=0.0):
     out = np.full(pts.shape[0], float(fill))
     out[ok] = np.asarray(array)[row[ok], col[ok]]
     return out
+""",
+            "helper_in_another_cell": f"""
+def nearest_index(coordinate, n):
+    # like scipy.ndimage.map_coordinates(order=0), but with an explicit border rule
+    k = int(np.floor(coordinate + 0.5))
+    return k if 0 <= k < n else None
+{CELL_SEPARATOR}
+def nearest_neighbour(array, points, fill=0.0):
+    h, w = np.shape(array)
+    result = np.empty(len(points), dtype=np.float64)
+    for n, (x, y) in enumerate(points):
+        col, row = nearest_index(x, w), nearest_index(y, h)
+        result[n] = fill if col is None or row is None else array[row][col]
+    return result
+""",
+        },
+        "alias": {
+            "map_coordinates_in_another_cell": f"""
+from scipy import ndimage
+{CELL_SEPARATOR}
+
+def nearest_neighbour(array, points, fill=0.0):
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = np.shape(array)
+    inside = (pts[:, 0] >= -0.5) & (pts[:, 0] < w - 0.5) & (pts[:, 1] >= -0.5) & (pts[:, 1] < h - 0.5)
+    coords = np.clip(np.floor(pts[:, ::-1] + 0.5), 0, [h - 1, w - 1]).T
+    values = ndimage.map_coordinates(np.asarray(array, dtype=float), coords, order=0)
+    return np.where(inside, values, fill)
 """,
         },
     },
@@ -131,14 +162,20 @@ def bilinear(array, points, fill=0.0):
     row = np.clip(np.floor(y + 0.5), 0, h - 1).astype(int)
     return np.where(inside, a[row, col], fill)
 """,
-            "uses_map_coordinates": """
+            "integer_output": """
 def bilinear(array, points, fill=0.0):
-    from scipy.ndimage import map_coordinates
+    a = np.asarray(array)
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    h, w = np.shape(array)
-    inside = (pts[:, 0] >= 0) & (pts[:, 0] <= w - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= h - 1)
-    values = map_coordinates(np.asarray(array, dtype=float), pts[:, ::-1].T, order=1, mode="nearest")
-    return np.where(inside, values, fill)
+    x, y = pts[:, 0], pts[:, 1]
+    h, w = a.shape
+    inside = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    x0 = np.clip(np.floor(x), 0, w - 2).astype(int)
+    y0 = np.clip(np.floor(y), 0, h - 2).astype(int)
+    fx, fy = x - x0, y - y0
+    v = (1 - fx) * (1 - fy) * a[y0, x0] + fx * (1 - fy) * a[y0, x0 + 1] + (1 - fx) * fy * a[y0 + 1, x0] + fx * fy * a[y0 + 1, x0 + 1]
+    out = np.full(len(pts), fill).astype(a.dtype)
+    out[inside] = v[inside]
+    return out
 """,
         },
         "correct": {
@@ -157,6 +194,54 @@ def bilinear(array, points, fill=0.0):
         bottom = a[y0 + 1, x0] + fx * (a[y0 + 1, x0 + 1] - a[y0 + 1, x0])
         out.append(top + fy * (bottom - top))
     return np.array(out)
+""",
+            "take_comment": """
+def bilinear(array, points, fill=0.0):
+    # the same as scipy.ndimage.map_coordinates(order=1) inside the grid
+    a = np.asarray(array, dtype=np.float64)
+    p = np.array(points, dtype=np.float64, ndmin=2)
+    h, w = a.shape
+    x, y = p[:, 0], p[:, 1]
+    ok = (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
+    x0 = np.minimum(np.floor(x), w - 2).astype(int)
+    y0 = np.minimum(np.floor(y), h - 2).astype(int)
+    x0, y0 = np.maximum(x0, 0), np.maximum(y0, 0)
+    fx, fy = x - x0, y - y0
+    flat = a.ravel()
+    corner = lambda dy, dx: np.take(flat, np.clip((y0 + dy) * w + x0 + dx, 0, flat.size - 1))
+    top = corner(0, 0) * (1 - fx) + corner(0, 1) * fx
+    bottom = corner(1, 0) * (1 - fx) + corner(1, 1) * fx
+    return np.where(ok, top * (1 - fy) + bottom * fy, float(fill))
+""",
+            "lerp_helper_in_another_cell": f"""
+def lerp(a, b, t):
+    return a + (b - a) * t
+{CELL_SEPARATOR}
+def bilinear(array, points, fill=0.0):
+    a = np.asarray(array).astype(float)
+    h, w = a.shape
+    values = []
+    for x, y in points:
+        if x < 0 or y < 0 or x > w - 1 or y > h - 1:
+            values.append(fill)
+            continue
+        x0 = int(np.floor(x)) if x < w - 1 else w - 2
+        y0 = int(np.floor(y)) if y < h - 1 else h - 2
+        top = lerp(a[y0, x0], a[y0, x0 + 1], x - x0)
+        bottom = lerp(a[y0 + 1, x0], a[y0 + 1, x0 + 1], x - x0)
+        values.append(lerp(top, bottom, y - y0))
+    return np.asarray(values, dtype=float)
+""",
+        },
+        "alias": {
+            "map_coordinates": """
+def bilinear(array, points, fill=0.0):
+    from scipy.ndimage import map_coordinates
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    h, w = np.shape(array)
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] <= w - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= h - 1)
+    values = map_coordinates(np.asarray(array, dtype=float), pts[:, ::-1].T, order=1, mode="nearest")
+    return np.where(inside, values, fill)
 """,
         },
     },
@@ -210,6 +295,28 @@ def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
     reference.SetDirection(image.GetDirection())
     return sitk.Resample(image, reference, sitk.Transform(), interpolator, 0)
 """,
+            "size_helper_in_another_cell": f"""
+def new_size(image, spacing):
+    # medimg.resampling.resample_to_spacing computes the same size
+    return [int(round(n * s / t)) for n, s, t in zip(image.GetSize(), image.GetSpacing(), spacing)]
+{CELL_SEPARATOR}
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    f = sitk.ResampleImageFilter()
+    f.SetReferenceImage(image)
+    f.SetSize(new_size(image, new_spacing))
+    f.SetOutputSpacing(tuple(float(s) for s in new_spacing))
+    f.SetInterpolator(interpolator)
+    return f.Execute(image)
+""",
+        },
+        "alias": {
+            "medimg_wrapper": """
+from medimg.resampling import resample_to_spacing as course_resample
+
+
+def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
+    return course_resample(image, new_spacing, interpolator=interpolator)
+""",
         },
     },
     "rotate": {
@@ -217,26 +324,32 @@ def resample_to_spacing(image, new_spacing, interpolator=sitk.sitkLinear):
             "degrees_as_radians": """
 def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2.0 for n in image.GetSize()])
-    transform = sitk.Euler2DTransform(centre, angle_degrees)
+    transform = sitk.Euler2DTransform(centre, -angle_degrees)
     return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
 """,
             "about_origin": """
 def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     transform = sitk.Euler2DTransform()
-    transform.SetAngle(np.deg2rad(angle_degrees))
+    transform.SetAngle(-np.deg2rad(angle_degrees))
     return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
 """,
-            "negated_angle": """
+            "forward_angle": """
 def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2.0 for n in image.GetSize()])
-    transform = sitk.Euler2DTransform(centre, -np.deg2rad(angle_degrees))
+    transform = sitk.Euler2DTransform(centre, np.deg2rad(angle_degrees))
     return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
 """,
             "centre_in_index_units": """
 def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     centre = [(n - 1) / 2.0 for n in image.GetSize()]
-    transform = sitk.Euler2DTransform(centre, np.deg2rad(angle_degrees))
+    transform = sitk.Euler2DTransform(centre, -np.deg2rad(angle_degrees))
     return sitk.Resample(image, image, transform, interpolator, 0.0, image.GetPixelID())
+""",
+            "float_output": """
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2.0 for n in image.GetSize()])
+    transform = sitk.Euler2DTransform(centre, -np.deg2rad(angle_degrees))
+    return sitk.Resample(image, image, transform, interpolator, 0.0, sitk.sitkFloat32)
 """,
         },
         "correct": {
@@ -244,7 +357,8 @@ def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
 def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     a = np.deg2rad(angle_degrees)
     transform = sitk.AffineTransform(2)
-    transform.SetMatrix([np.cos(a), -np.sin(a), np.sin(a), np.cos(a)])
+    # output -> input: the inverse rotation, i.e. the transposed matrix
+    transform.SetMatrix([np.cos(a), np.sin(a), -np.sin(a), np.cos(a)])
     size = np.array(image.GetSize(), dtype=float)
     transform.SetCenter(image.TransformContinuousIndexToPhysicalPoint(tuple((size - 1) / 2)))
     resampler = sitk.ResampleImageFilter()
@@ -253,6 +367,37 @@ def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
     resampler.SetInterpolator(interpolator)
     resampler.SetDefaultPixelValue(0)
     return resampler.Execute(image)
+""",
+            "inverse_of_forward": """
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    # build the rotation we want, then hand Resample its inverse (as medimg.resampling.rotate does)
+    centre = image.TransformContinuousIndexToPhysicalPoint([(n - 1) / 2 for n in image.GetSize()])
+    forward = sitk.Euler2DTransform(centre, np.radians(angle_degrees))
+    return sitk.Resample(image, image, forward.GetInverse(), interpolator, 0, image.GetPixelID())
+""",
+            "setters_helper_in_another_cell": f"""
+def centre_of(image):
+    size = image.GetSize()
+    return image.TransformContinuousIndexToPhysicalPoint([(size[0] - 1) / 2, (size[1] - 1) / 2])
+{CELL_SEPARATOR}
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    t = sitk.Euler2DTransform()
+    t.SetCenter(centre_of(image))
+    t.SetAngle(-angle_degrees * np.pi / 180)
+    f = sitk.ResampleImageFilter()
+    f.SetReferenceImage(image)
+    f.SetTransform(t)
+    f.SetInterpolator(interpolator)
+    f.SetOutputPixelType(image.GetPixelID())
+    return f.Execute(image)
+""",
+        },
+        "alias": {
+            "medimg_rotate_in_another_cell": f"""
+from medimg import resampling
+{CELL_SEPARATOR}
+def rotate(image, angle_degrees, interpolator=sitk.sitkLinear):
+    return resampling.rotate(image, angle_degrees, interpolator=interpolator)
 """,
         },
     },
@@ -263,23 +408,26 @@ DIAGNOSES["ps03_resampling_interpolation"] = {
         "floor": "you truncated (floor)",
         "strict_border": "less than half a pixel beyond the border",
         "clips_instead_of_fill": "must get the fill value",
-        "uses_map_coordinates": "expected an implementation with numpy",
+        "int16_output": "the fill value was truncated",
     },
     "bilinear": {
         "row_column_swapped": "(row, column) instead of (x, y)",
         "swapped_weights": "the weights are swapped",
         "last_row_outside": "are inside the image",
         "nearest_instead": "nearest-neighbour values",
-        "uses_map_coordinates": "expected an implementation with numpy",
+        "integer_output": "compute in floating point",
     },
     "resample_to_spacing": {
-        "floor_size": "you used floor",
-        "always_linear": "was the interpolator argument used",
+        "floor_size": "you rounded down",
+        "always_linear": "use the interpolator argument",
+        "identity_direction": "expected the oblique direction",
+        "float_output": "expected pixel type 16-bit signed integer",
     },
     "rotate": {
-        "degrees_as_radians": "the angle was used as radians",
-        "about_origin": "not about its centre",
-        "negated_angle": "the rotation goes the wrong way",
-        "centre_in_index_units": "the centre was given as an index",
+        "degrees_as_radians": "convert with np.deg2rad",
+        "about_origin": "not about the origin",
+        "forward_angle": "the content turned the other way",
+        "centre_in_index_units": "not about the origin or an index",
+        "float_output": "expected the input pixel type UInt8",
     },
 }

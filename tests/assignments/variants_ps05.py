@@ -3,14 +3,6 @@
 VARIANTS: dict = {}
 DIAGNOSES: dict = {}
 
-# The blur variants carry their own (correct) kernel so that they do not depend on the
-# gaussian_kernel_1d variant graded in the same notebook.
-_KERNEL = """
-    radius = int(3 * sigma + 0.5)
-    x = np.arange(-radius, radius + 1, dtype=float)
-    weights = np.exp(-(x**2) / (2.0 * sigma**2))
-    weights /= weights.sum()
-"""
 VARIANTS["ps05_convolution_filtering"] = {
     "gaussian_kernel_1d": {
         "wrong": {
@@ -47,12 +39,20 @@ def gaussian_kernel_1d(sigma, radius=None):
 """,
         },
         "correct": {
-            "scipy_window": """
+            "comment_names_scipy": """
 def gaussian_kernel_1d(sigma, radius=None):
-    from scipy.signal.windows import gaussian
+    # the same weights as scipy.ndimage.gaussian_filter(truncate=3.0) or scipy.signal.windows.gaussian
     r = int(3 * sigma + 0.5) if radius is None else radius
-    weights = gaussian(2 * r + 1, std=sigma)
+    offsets = np.arange(2 * r + 1) - r
+    weights = np.exp(-0.5 * (offsets / sigma) ** 2)
     return weights / np.sum(weights)
+""",
+            "float32_linspace": """
+def gaussian_kernel_1d(sigma, radius=None):
+    r = int(3 * sigma + 0.5) if radius is None else radius
+    x = np.linspace(-r, r, 2 * r + 1, dtype=np.float32)
+    w = np.exp(-(x * x) / np.float32(2 * sigma * sigma))
+    return w / w.sum()
 """,
             "loop": """
 def gaussian_kernel_1d(sigma, radius=None):
@@ -61,6 +61,18 @@ def gaussian_kernel_1d(sigma, radius=None):
     weights = [math.exp(-(i * i) / (2 * sigma * sigma)) for i in range(-r, r + 1)]
     total = sum(weights)
     return np.array([w / total for w in weights])
+""",
+        },
+        "alias": {
+            "uses_scipy_window": """
+def gaussian_kernel_1d(sigma, radius=None):
+    from scipy.signal.windows import gaussian
+    r = int(3 * sigma + 0.5) if radius is None else radius
+    weights = gaussian(2 * r + 1, std=sigma)
+    return weights / np.sum(weights)
+""",
+            "wraps_medimg": """
+from medimg.filtering import gaussian_kernel_1d
 """,
         },
     },
@@ -114,16 +126,6 @@ def convolve2d(array, kernel):
             result += weights[i, j] * image[i : i + h, j : j + w]
     return result
 """,
-            "uses_scipy": """
-def convolve2d(array, kernel):
-    from scipy import ndimage
-    return ndimage.convolve(np.asarray(array, dtype=float), np.asarray(kernel, dtype=float), mode="constant", cval=0.0)
-""",
-            "uses_course_package": """
-def convolve2d(array, kernel):
-    from medimg.filtering import convolve2d as reference
-    return reference(array, kernel)
-""",
         },
         "correct": {
             "four_loops": """
@@ -144,6 +146,22 @@ def convolve2d(array, kernel):
             out[y, x] = total
     return out
 """,
+            "comment_says_correlate": """
+def _shifted(padded, i, j, shape):
+    return padded[i : i + shape[0], j : j + shape[1]]
+# ---- next cell ----
+def convolve2d(array, kernel):
+    # convolution = correlate with the flipped kernel (scipy.ndimage.correlate would do this)
+    image = np.array(array, dtype=float)
+    flipped = np.flip(np.array(kernel, dtype=float))
+    ry, rx = flipped.shape[0] // 2, flipped.shape[1] // 2
+    padded = np.pad(image, ((ry, ry), (rx, rx)), mode="constant")
+    out = np.zeros(image.shape)
+    for i in range(flipped.shape[0]):
+        for j in range(flipped.shape[1]):
+            out = out + flipped[i, j] * _shifted(padded, i, j, image.shape)
+    return out
+""",
             "sliding_windows": """
 def convolve2d(array, kernel):
     k = np.asarray(kernel, dtype=float)
@@ -153,14 +171,53 @@ def convolve2d(array, kernel):
     return np.einsum("yxij,ij->yx", windows, k[::-1, ::-1])
 """,
         },
+        "alias": {
+            "uses_scipy": """
+def convolve2d(array, kernel):
+    from scipy import ndimage
+    return ndimage.convolve(np.asarray(array, dtype=float), np.asarray(kernel, dtype=float), mode="constant", cval=0.0)
+""",
+            "alias_scipy_signal": """
+from scipy.signal import convolve2d as _library
+
+
+def convolve2d(array, kernel):
+    return _library(np.asarray(array, dtype=float), np.asarray(kernel, dtype=float), mode="same")
+""",
+            "uses_course_package": """
+def convolve2d(array, kernel):
+    from medimg.filtering import convolve2d as reference
+    return reference(array, kernel)
+""",
+            "numpy_convolve_other_cell": """
+def _rows(image, kernel):
+    # one np.convolve per row and column pair: numpy's own convolution
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    ry, rx = kernel.shape[0] // 2, kernel.shape[1] // 2
+    padded = np.pad(image, ((ry, ry), (0, 0)))
+    out = np.zeros(image.shape)
+    for i in range(kernel.shape[0]):
+        rows = padded[kernel.shape[0] - 1 - i : kernel.shape[0] - 1 - i + image.shape[0]]
+        for y in range(image.shape[0]):
+            out[y] += np.convolve(rows[y], kernel[i], mode='full')[rx : rx + image.shape[1]]
+    return out
+# ---- next cell ----
+def convolve2d(array, kernel):
+    return _rows(array, kernel)
+""",
+        },
     },
     "gaussian_blur": {
         "wrong": {
             "zero_padding": """
 def gaussian_blur(array, sigma):
-"""
-            + _KERNEL
-            + """
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
     result = np.asarray(array, dtype=float)
     for axis in range(result.ndim):
         pad = [(0, 0)] * result.ndim
@@ -176,9 +233,12 @@ def gaussian_blur(array, sigma):
 """,
             "last_axis_only": """
 def gaussian_blur(array, sigma):
-"""
-            + _KERNEL
-            + """
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
     result = np.asarray(array, dtype=float)
     padded = np.pad(result, [(0, 0)] * (result.ndim - 1) + [(radius, radius)], mode="edge")
     blurred = np.zeros_like(result)
@@ -188,9 +248,12 @@ def gaussian_blur(array, sigma):
 """,
             "two_axes_only": """
 def gaussian_blur(array, sigma):
-"""
-            + _KERNEL
-            + """
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
     result = np.asarray(array, dtype=float)
     for axis in (0, 1):
         pad = [(0, 0)] * result.ndim
@@ -223,27 +286,44 @@ def gaussian_blur(array, sigma):
         result = blurred
     return result
 """,
-            "calls_gaussian_filter": """
-def gaussian_blur(array, sigma):
-    return ndimage.gaussian_filter(np.asarray(array, dtype=float), sigma, mode="nearest", truncate=3.0)
-""",
         },
         "correct": {
-            "convolve1d": """
+            "uses_own_kernel": """
 def gaussian_blur(array, sigma):
-"""
-            + _KERNEL
-            + """
-    result = np.asarray(array, dtype=float)
-    for axis in range(result.ndim):
-        result = ndimage.convolve1d(result, weights, axis=axis, mode="nearest")
+    weights = gaussian_kernel_1d(sigma)
+    r = weights.size // 2
+    out = np.asarray(array).astype(float)
+    for axis in range(out.ndim):
+        moved = np.moveaxis(out, axis, -1)
+        padded = np.pad(moved, [(0, 0)] * (moved.ndim - 1) + [(r, r)], mode="edge")
+        acc = sum(w * padded[..., k : k + moved.shape[-1]] for k, w in enumerate(weights[::-1]))
+        out = np.moveaxis(acc, -1, axis)
+    return out
+""",
+            "comment_names_gaussian_filter": """
+def gaussian_blur(array, sigma):
+    # equals scipy.ndimage.gaussian_filter(array, sigma, mode="nearest", truncate=3.0)
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
+    result = np.array(array, dtype=np.float64)
+    for axis in reversed(range(result.ndim)):
+        index = np.clip(np.arange(result.shape[axis])[:, None] + np.arange(-radius, radius + 1), 0, result.shape[axis] - 1)
+        gathered = np.take(result, index, axis=axis)
+        result = np.tensordot(gathered, weights[::-1], axes=([axis + 1], [0]))
     return result
 """,
             "apply_along_axis": """
 def gaussian_blur(array, sigma):
-"""
-            + _KERNEL
-            + """
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
     def smooth(line):
         return np.convolve(np.pad(line, radius, mode="edge"), weights, mode="valid")
 
@@ -251,6 +331,31 @@ def gaussian_blur(array, sigma):
     for axis in range(result.ndim):
         result = np.apply_along_axis(smooth, axis, result)
     return result
+""",
+        },
+        "alias": {
+            "uses_convolve1d": """
+def gaussian_blur(array, sigma):
+
+    radius = int(3 * sigma + 0.5)
+    x = np.arange(-radius, radius + 1, dtype=float)
+    weights = np.exp(-(x**2) / (2.0 * sigma**2))
+    weights /= weights.sum()
+
+    result = np.asarray(array, dtype=float)
+    for axis in range(result.ndim):
+        result = ndimage.convolve1d(result, weights, axis=axis, mode="nearest")
+    return result
+""",
+            "wraps_medimg": """
+def gaussian_blur(array, sigma):
+    import medimg.filtering
+
+    return medimg.filtering.gaussian_blur(array, sigma)
+""",
+            "calls_gaussian_filter": """
+def gaussian_blur(array, sigma):
+    return ndimage.gaussian_filter(np.asarray(array, dtype=float), sigma, mode="nearest", truncate=3.0)
 """,
         },
     },
@@ -289,6 +394,12 @@ def gradient_magnitude(array):
     gy = (s(1, -1) + 2 * s(1, 0) + s(1, 1)) - (s(-1, -1) + 2 * s(-1, 0) + s(-1, 1))
     return np.sqrt(gx**2 + gy**2)
 """,
+            "float32_generator": """
+def gradient_magnitude(array):
+    # sobel keeps the dtype, so convert first
+    image = np.asarray(array).astype(np.float32)
+    return np.sqrt(sum(ndimage.sobel(image, axis=a) ** 2 for a in (0, 1)))
+""",
             "convolve_kernels": """
 def gradient_magnitude(array):
     kx = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -296,6 +407,19 @@ def gradient_magnitude(array):
     gx = ndimage.convolve(image, kx, mode="reflect")
     gy = ndimage.convolve(image, kx.T, mode="reflect")
     return np.sqrt(gx * gx + gy * gy)
+""",
+        },
+        "alias": {
+            "wraps_medimg": """
+from medimg import filtering as _f
+
+gradient_magnitude = _f.gradient_magnitude
+""",
+            "alias_in_other_cell": """
+from medimg.filtering import gradient_magnitude as sobel_magnitude
+# ---- next cell ----
+def gradient_magnitude(array):
+    return sobel_magnitude(array)
 """,
         },
     },
@@ -310,14 +434,12 @@ DIAGNOSES["ps05_convolution_filtering"] = {
         "correlation": "did you flip the kernel?",
         "flip_one_axis": "flipped along one axis only",
         "edge_padding": "pad with zeros",
-        "valid_only": "pad the image with zeros so the output keeps its size",
-        "uses_scipy": "expected an implementation with numpy",
-        "uses_course_package": "found 'medimg' in your function",
+        "valid_only": "so the output keeps its size",
     },
     "gaussian_blur": {
         "zero_padding": "repeat the border sample",
         "last_axis_only": "only the last axis (x) was blurred",
-        "calls_gaussian_filter": "found gaussian_filter in your function",
+        "two_axes_only": "only two of the three axes were blurred",
     },
     "gradient_magnitude": {
         "integer_arithmetic": "filter a float copy",

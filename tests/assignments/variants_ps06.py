@@ -40,6 +40,15 @@ def dice(a, b):
         return 1.0
     return 2 * len(set_a & set_b) / (len(set_a) + len(set_b))
 """,
+            "comment_names_sklearn": """
+def dice(a, b):
+    # the F1 score of sklearn.metrics.f1_score, computed here without it
+    a = np.asarray(a).astype(bool).ravel()
+    b = np.asarray(b).astype(bool).ravel()
+    both = np.count_nonzero(a & b)
+    size = np.count_nonzero(a) + np.count_nonzero(b)
+    return np.float64(1.0) if size == 0 else np.float64(2 * both) / size
+""",
             "from_counts": """
 def dice(a, b):
     a, b = np.asarray(a).astype(bool), np.asarray(b).astype(bool)
@@ -47,6 +56,23 @@ def dice(a, b):
     fp = np.count_nonzero(a & ~b)
     fn = np.count_nonzero(~a & b)
     return 1.0 if tp + fp + fn == 0 else float(2 * tp / (2 * tp + fp + fn))
+""",
+        },
+        "alias": {
+            "wraps_medimg": """
+from medimg.metrics import dice
+""",
+            "alias_sklearn_f1": """
+def dice(a, b):
+    from sklearn.metrics import f1_score
+
+    a, b = np.ravel(a) != 0, np.ravel(b) != 0
+    return float(f1_score(a, b, zero_division=1.0))
+""",
+            "alias_in_other_cell": """
+from medimg.metrics import dice as overlap
+# ---- next cell ----
+dice = overlap
 """,
         },
     },
@@ -84,6 +110,16 @@ def confusion_counts(pred, truth):
     tn, fp, fn, tp = np.bincount(code.astype(int), minlength=4).tolist()
     return {"tp": tp, "fp": fp, "tn": tn, "fn": fn}
 """,
+            "helper_and_comment": """
+def _count(mask):
+    return int(np.count_nonzero(mask))
+# ---- next cell ----
+def confusion_counts(pred, truth):
+    # sklearn.metrics.confusion_matrix would give [[tn, fp], [fn, tp]]
+    p = np.not_equal(pred, 0)
+    t = np.not_equal(truth, 0)
+    return {"tn": _count(~p & ~t), "fn": _count(~p & t), "fp": _count(p & ~t), "tp": _count(p & t)}
+""",
             "loop": """
 def confusion_counts(pred, truth):
     counts = {"tp": 0, "fp": 0, "tn": 0, "fn": 0}
@@ -91,6 +127,15 @@ def confusion_counts(pred, truth):
         key = ("t" if bool(p) == bool(t) else "f") + ("p" if p else "n")
         counts[key] += 1
     return counts
+""",
+        },
+        "alias": {
+            "wraps_medimg": """
+import medimg.metrics
+
+
+def confusion_counts(pred, truth):
+    return dict(medimg.metrics.confusion_counts(pred, truth))
 """,
         },
     },
@@ -119,6 +164,34 @@ def sensitivity_specificity(pred, truth):
     pred, truth = np.asarray(pred).astype(bool), np.asarray(truth).astype(bool)
     return float(pred[truth].mean()), float((~pred[~truth]).mean())
 """,
+            "uses_own_confusion_counts": """
+def sensitivity_specificity(pred, truth):
+    c = confusion_counts(pred, truth)  # my function from Part B
+    return c["tp"] / (c["tp"] + c["fn"]), c["tn"] / (c["tn"] + c["fp"])
+""",
+            "python_lists": """
+def sensitivity_specificity(pred, truth):
+    # recall_score in sklearn; here by counting
+    pairs = list(zip(np.ravel(pred).tolist(), np.ravel(truth).tolist()))
+    positives = [p != 0 for p, t in pairs if t != 0]
+    negatives = [p == 0 for p, t in pairs if t == 0]
+    return (sum(positives) / len(positives), sum(negatives) / len(negatives))
+""",
+        },
+        "alias": {
+            "alias_sklearn_recall": """
+from sklearn.metrics import recall_score
+
+
+def sensitivity_specificity(pred, truth):
+    p, t = np.ravel(pred) != 0, np.ravel(truth) != 0
+    return float(recall_score(t, p)), float(recall_score(~t, ~p))
+""",
+            "wraps_medimg": """
+from medimg.metrics import sensitivity_specificity as _reference
+
+sensitivity_specificity = _reference
+""",
         },
     },
     "nearest_centroid_segment": {
@@ -139,6 +212,13 @@ def nearest_centroid_segment(values, centroids):
     c = np.sort(np.asarray(centroids, dtype=float))
     return np.digitize(np.asarray(values, dtype=float), (c[1:] + c[:-1]) / 2, right=True)
 """,
+            "ties_to_smaller_centroid": """
+def nearest_centroid_segment(values, centroids):
+    c = np.asarray(centroids, dtype=float)
+    order = np.argsort(c)
+    nearest = np.argmin(np.abs(np.asarray(values, dtype=float)[..., None] - c[order]), axis=-1)
+    return order[nearest]
+""",
             "integer_values": """
 def nearest_centroid_segment(values, centroids):
     v = np.asarray(values).astype(int)
@@ -146,6 +226,20 @@ def nearest_centroid_segment(values, centroids):
 """,
         },
         "correct": {
+            "comment_and_stack": """
+def nearest_centroid_segment(values, centroids):
+    # like sklearn.neighbors.NearestCentroid on one feature; argmin keeps the first on ties
+    values = np.asarray(values, dtype=np.float64)
+    distances = np.stack([np.abs(values - c) for c in centroids])
+    return distances.argmin(axis=0)
+""",
+            "python_loop": """
+def nearest_centroid_segment(values, centroids):
+    centroids = list(centroids)
+    flat = np.ravel(values).tolist()
+    labels = [min(range(len(centroids)), key=lambda k: abs(v - centroids[k])) for v in flat]
+    return np.array(labels, dtype=np.int64).reshape(np.shape(values))
+""",
             "loop_strict_less": """
 def nearest_centroid_segment(values, centroids):
     v = np.asarray(values, dtype=float)
@@ -157,6 +251,20 @@ def nearest_centroid_segment(values, centroids):
         labels[closer] = k
         best[closer] = d[closer]
     return labels
+""",
+        },
+        "alias": {
+            "wraps_medimg": """
+def nearest_centroid_segment(values, centroids):
+    from medimg.learning import nearest_centroid_segment as reference
+
+    return reference(values, centroids).astype(int)
+""",
+            "kmeans_labels_other_cell": """
+from medimg import learning
+# ---- next cell ----
+def nearest_centroid_segment(values, centroids):
+    return learning.nearest_centroid_segment(values, centroids).astype(np.int64)
 """,
         },
     },
@@ -181,5 +289,6 @@ DIAGNOSES["ps06_machine_learning"] = {
         "ties_to_higher": "ties go to the lower index",
         "sorted_midpoints": "sorted centroids",
         "integer_values": "do not convert the values to integers",
+        "ties_to_smaller_centroid": "not to the smaller centroid",
     },
 }

@@ -6,7 +6,6 @@ import csv
 
 import pytest
 from course_fixture import GOOD, WRONG, Course
-
 from medimg_grade import cli, sandbox
 
 pytestmark = [

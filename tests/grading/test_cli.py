@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from course_fixture import Course
-
 from medimg_grade import cli
 
 

@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 from course_fixture import GOOD, WRONG, Course
-
 from medimg_grade import batch, sandbox
 
 pytestmark = [

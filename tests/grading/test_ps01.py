@@ -12,11 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from course_fixture import grade_env
-
 from medimg_grade import sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-NAME = "ps01_images_in_space"
+NAME = "ps02_images_in_space"
 SOURCE = ROOT / "solutions" / NAME / f"{NAME}.ipynb"
 
 pytestmark = [
@@ -75,7 +74,9 @@ def test_exit_code_and_progress_bar(graded):
 def test_solution_gets_full_marks(graded):
     _, _, rows = graded
     row = rows["instructor"]
-    assert (row["status"], row["score"]) == ("ok", row["max_score"]), row
+    # Full marks for every automatic test; manually graded parts wait for a person.
+    assert row["status"] == "ok", row
+    assert float(row["score"]) + float(row["manual_points"]) == float(row["max_score"]), row
 
 
 def test_blank_release_gets_zero(graded):

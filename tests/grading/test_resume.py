@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from course_fixture import GOOD, WRONG, Course, grade_env
-
 from medimg_grade import sandbox
 
 pytestmark = [

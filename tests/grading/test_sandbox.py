@@ -9,11 +9,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from medimg_grade import sandbox
+from medimg_grade.execute import STARTUP_S
 from nbformat.v4 import new_code_cell, new_notebook
 
 import medimg
-from medimg_grade import sandbox
-from medimg_grade.execute import STARTUP_S
 
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bwrap is not installed")
 REPO = Path(medimg.__file__).resolve().parents[2]
@@ -32,6 +32,7 @@ def can_write(path):
 report = {
     "root": sorted(os.listdir("/")),
     "repo": sorted(os.listdir(REPO)),
+    "grader": sorted(os.listdir(os.path.join(REPO, "grader"))),
     "uid": os.getuid(),
     "cwd": os.getcwd(),
     "home_writable": can_write(os.path.join(os.environ["HOME"], "note.txt")),
@@ -65,8 +66,10 @@ def probe():
 @needs_bwrap
 def test_of_the_repository_only_sources_and_venv_are_visible(probe):
     report, _ = probe
-    visible = {"src"} | ({".venv"} if Path(sys.prefix).is_relative_to(REPO) else set())
+    # src/ (the student package) and grader/src/ (the agent the kernel imports), no more.
+    visible = {"src", "grader"} | ({".venv"} if Path(sys.prefix).is_relative_to(REPO) else set())
     assert set(report["repo"]) == visible
+    assert report["grader"] == ["src"]
 
 
 @needs_bwrap
@@ -146,7 +149,6 @@ def test_limits_are_validated():
 
 def test_without_bwrap_every_row_says_unsandboxed(monkeypatch, tmp_path):
     from course_fixture import Course
-
     from medimg_grade import batch
 
     course = Course(tmp_path / "course")
@@ -163,8 +165,8 @@ def test_without_bwrap_every_row_says_unsandboxed(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         sandbox.bwrap_path.cache_clear()
-    assert [(r["score"], r["status"]) for r in rows] == [("3", "ok-unsandboxed")]
-    assert "UNSANDBOXED" in rows[0]["reason"]
+    assert [(r.score, r.status_text) for r in rows] == [(3.0, "ok-unsandboxed")]
+    assert "UNSANDBOXED" in rows[0].reason
 
 
 def test_scratch_tmp_is_mounted_before_the_read_only_binds():

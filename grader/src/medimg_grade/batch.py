@@ -2,40 +2,34 @@
 
 Only this process (the grader) writes the gradebook, ``grades.csv``, the feedback and
 the resume state; sandboxed executions run in a pool of threads (each waiting on its
-own sandbox) or on Dask workers, and hand back executed notebooks.
-
-The resume state (``.grading/<out>.state.json`` next to ``<out>``) maps each (student, assignment) to the hash of
-the submitted files and the finished grade row; it and ``grades.csv`` are rewritten
-atomically (temporary file + :func:`os.replace`) after every submission, so a killed
-run loses at most the submissions in flight, and a re-run grades exactly those.
+own sandbox) or on Dask workers, and hand back executed notebooks. The pieces live in
+small modules: :mod:`~medimg_grade.submissions` (finding and reading),
+:mod:`~medimg_grade.restore` (nbgrader's sanitize step), :mod:`~medimg_grade.sandbox`
+and :mod:`~medimg_grade.execute` (running), :mod:`~medimg_grade.score` (scoring rules),
+:mod:`~medimg_grade.gradebook`, :mod:`~medimg_grade.state` (resume) and
+:mod:`~medimg_grade.records` (the grade row, built by ``build_row``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import csv
-import hashlib
-import io
-import json
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
+from medimg_grade import deadlines, gradebook, sandbox, state, term
 from medimg_grade import restore as _restore
-from medimg_grade import sandbox
 from medimg_grade.feedback import feedback_notebook, render_feedback
+from medimg_grade.records import FIELDS, GradeRow, Status, build_row
 from medimg_grade.score import auto_score, merge_result
-
-FIELDS = ("student", "assignment", "score", "max_score", "status", "reason")
-#: Submitted notebooks larger than this are not graded (bytes).
-MAX_NOTEBOOK_BYTES = 20 * 2**20
-#: Worst status first: the row of a multi-notebook assignment shows the worst.
-SEVERITY = ("invalid", "missing", "crash", "timeout", "memory", "flagged", "ok")
+from medimg_grade.submissions import Submission, list_assignments, list_students, read_notebook
 
 
 @dataclass
@@ -63,73 +57,40 @@ class Job:
     limits: sandbox.Limits
 
 
+@dataclass
+class Prepared:
+    """A submission after reading and restoring, before execution.
+
+    Attributes
+    ----------
+    submission : Submission
+        The pair.
+    restored : dict
+        Notebook name -> restored notebook to execute and score.
+    notes : list of str
+        Remarks so far.
+    statuses : list of Status
+        Statuses so far (the worst one is shown).
+    row : GradeRow or None
+        Set when the row is already final (nothing to execute).
+    registered : bool
+        Whether the submission exists in the gradebook.
+    """
+
+    submission: Submission
+    restored: dict[str, NotebookNode] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
+    row: GradeRow | None = None
+    registered: bool = False
+
+
 def run_job(job: Job) -> dict[str, sandbox.Execution]:
     """Execute every notebook of a job in its own sandbox (runs in a pool or on Dask)."""
     return {name: sandbox.execute(text, job.limits) for name, text in job.notebooks.items()}
 
 
-def resolve_db_url(db_url: str, course_root: Path) -> str:
-    """Make a relative ``sqlite:///`` path relative to the course root.
-
-    Examples
-    --------
-    >>> resolve_db_url("sqlite:///gradebook.db", Path("/srv/course"))
-    'sqlite:////srv/course/gradebook.db'
-    >>> resolve_db_url("postgresql://grader@db/gradebook", Path("/srv/course"))
-    'postgresql://grader@db/gradebook'
-    """
-    prefix = "sqlite:///"
-    if db_url.startswith(prefix) and not db_url.startswith(prefix + "/"):
-        path = db_url[len(prefix) :]
-        if path and path != ":memory:":
-            return prefix + str((course_root / path).resolve())
-    return db_url
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and :func:`os.replace`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def folder_hash(folder: Path | None) -> str:
-    """SHA-256 over the names and bytes of the regular files of a submission folder."""
-    digest = hashlib.sha256()
-    if folder is None or not folder.is_dir():
-        return "absent"
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink():
-            digest.update(f"link:{path.relative_to(folder)}->{os.readlink(path)}".encode())
-        elif path.is_file():
-            digest.update(f"file:{path.relative_to(folder)}:{path.stat().st_size}".encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()
-
-
-def list_assignments(course_root: Path) -> list[str]:
-    """List the assignments that have a source notebook in ``solutions/``."""
-    solutions = course_root / "solutions"
-    if not solutions.is_dir():
-        return []
-    return sorted(p.name for p in solutions.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-
-
-def list_students(course_root: Path) -> list[str]:
-    """Student folders in ``submitted/`` (hidden and checkpoint folders skipped)."""
-    submitted = course_root / "submitted"
-    if not submitted.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in submitted.iterdir()
-        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
-    )
+resolve_db_url = gradebook.resolve_db_url
 
 
 class Grader:
@@ -144,153 +105,77 @@ class Grader:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.root = options.course_root.resolve()
-        self.db_url = resolve_db_url(options.db_url, self.root)
+        self.db_url = gradebook.resolve_db_url(options.db_url, self.root)
+        self.deadlines = deadlines.CourseDeadlines.load(self.root)
         self.config = _restore.load_config(self.root)
         self.out = options.out if options.out.is_absolute() else self.root / options.out
-        self.state_path = self.out.parent / ".grading" / f"{self.out.name}.state.json"
-        self.state: dict[str, dict] = {}
-        self._remove_stale_temporaries()
-        if self.state_path.is_file():
-            try:
-                self.state = json.loads(self.state_path.read_text(encoding="utf-8"))
-            except ValueError:
-                self.state = {}
+        self.state = state.ResumeState(self.out)
         self.assignments: dict[str, _restore.Assignment] = {}
-        self.rows: dict[str, dict] = {}
         self.sandboxed = sandbox.bwrap_path() is not None
+        self._sources: dict[str, str] = {}
 
-    # ------------------------------------------------------------------ helpers
-    def _remove_stale_temporaries(self) -> None:
-        """Delete temporary files left by a grader that was killed while writing."""
-        for folder, name in ((self.out.parent, self.out.name), (self.state_path.parent, "")):
-            for tmp in folder.glob(f".{name}*.tmp"):
-                pid = tmp.name.rsplit(".", 2)[-2]
-                if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                    tmp.unlink(missing_ok=True)
+    @property
+    def rows(self) -> dict[str, GradeRow]:
+        """Finished rows by state key."""
+        return self.state.rows
 
-    @staticmethod
-    def key(student: str, assignment: str) -> str:
-        """State key of a (student, assignment) pair."""
-        return f"{student}\x1f{assignment}"
+    def fingerprint(self, submission: Submission) -> str:
+        """Hash what a grade depends on (see :mod:`medimg_grade.state`)."""
+        return state.fingerprint(
+            self.root,
+            submission,
+            limits=self.options.limits,
+            sandboxed=self.sandboxed,
+            sources=self._sources,
+        )
 
-    def fingerprint(self, student: str, assignment: str) -> str:
-        """Hash what a grade depends on: submission files, source notebook, limits."""
-        folder = self.root / "submitted" / student / assignment
-        source = folder_hash(self.root / "solutions" / assignment)
-        limits = json.dumps({k: float(v) for k, v in asdict(self.options.limits).items()})
-        return hashlib.sha256(
-            f"{folder_hash(folder)}|{source}|{limits}|{self.sandboxed}".encode()
-        ).hexdigest()
+    def _row(self, prepared: Prepared, raw_score: float, manual: float = 0.0) -> GradeRow:
+        sub = prepared.submission
+        late = None
+        if prepared.registered:
+            late = self.deadlines.assess_url(
+                self.db_url, sub.student, sub.assignment, raw_score=raw_score
+            )
+        return build_row(
+            sub.student,
+            sub.assignment,
+            raw_score=raw_score,
+            max_score=self.assignments[sub.assignment].max_score,
+            manual_points=manual,
+            statuses=prepared.statuses,
+            notes=prepared.notes,
+            sandboxed=self.sandboxed,
+            late=late,
+        )
 
-    def save(self) -> None:
-        """Write the state and grades.csv atomically."""
-        self.state_path.parent.mkdir(exist_ok=True)
-        atomic_write(self.state_path, json.dumps(self.state, ensure_ascii=False, indent=0))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for key in sorted(self.rows, key=lambda k: (k.split("\x1f")[1], k.split("\x1f")[0])):
-            writer.writerow(self.rows[key])
-        atomic_write(self.out, buffer.getvalue())
-
-    def _row(self, student, assignment, score, max_score, status, notes) -> dict:
-        reason = "; ".join(dict.fromkeys(n for n in notes if n))
-        if not self.sandboxed:
-            reason = "; ".join(filter(None, [reason, "UNSANDBOXED: bwrap unavailable"]))
-            status = f"{status}-unsandboxed"
-        return {
-            "student": student,
-            "assignment": assignment,
-            "score": f"{score:g}",
-            "max_score": f"{max_score:g}",
-            "status": status,
-            "reason": reason,
-        }
-
-    def _record(self, student: str, assignment: str, row: dict, fingerprint: str) -> None:
-        key = self.key(student, assignment)
-        self.rows[key] = row
-        self.state[key] = {"fingerprint": fingerprint, "row": row}
-        self.save()
-
-    # ------------------------------------------------------------------ gradebook
-    def _gradebook_submission(self, student: str, assignment: str, folder: Path) -> None:
-        from nbgrader.api import Gradebook
-        from nbgrader.utils import parse_utc
-
-        timestamp = None
-        stamp = folder / "timestamp.txt"
-        if stamp.is_file() and not stamp.is_symlink():
-            try:
-                timestamp = parse_utc(
-                    stamp.read_text(encoding="utf-8", errors="replace")[:100].strip()
-                )
-            except (ValueError, OverflowError):
-                timestamp = None
-        with Gradebook(self.db_url) as gb:
-            gb.update_or_create_student(student)
-            if timestamp:
-                gb.update_or_create_submission(assignment, student, timestamp=timestamp)
-            else:
-                gb.update_or_create_submission(assignment, student)
-
-    def _gradebook_zero(self, student: str, assignment: str, notebook: str) -> None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.db_url) as gb:
-            submission = gb.find_submission_notebook(notebook, assignment, student)
-            for grade in submission.grades:
-                grade.auto_score = 0
-                grade.needs_manual_grade = False
-            gb.db.commit()
-
-    def _gradebook_save(self, nb, student: str, assignment: str, notebook: str) -> None:
-        from nbgrader.preprocessors import SaveAutoGrades
-
-        resources = {
-            "nbgrader": {
-                "assignment": assignment,
-                "notebook": notebook,
-                "student": student,
-                "db_url": self.db_url,
-            }
-        }
-        SaveAutoGrades().preprocess(nb, resources)
-
-    def _feedback(self, student, assignment, name, html: str) -> None:
+    # ------------------------------------------------------------------ feedback
+    def _feedback(self, sub: Submission, name: str, html: str) -> None:
         if not self.options.feedback:
             return
-        folder = self.root / "feedback" / student / assignment
+        folder = self.root / "feedback" / sub.student / sub.assignment
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(folder / f"{name}.html", html)
+        state.atomic_write(folder / f"{name}.html", html)
 
-    def _feedback_message(self, student, assignment, name, status, reason) -> None:
+    def _feedback_message(self, sub: Submission, name: str, status: Status, reason: str) -> None:
         from html import escape
 
         html = (
             "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{escape(assignment)}: {escape(name)}</title></head><body>"
-            f"<h1>{escape(assignment)} / {escape(name)}.ipynb</h1>"
-            f"<p>Score: 0. Status: {escape(status)}.</p><p>{escape(reason)}</p></body></html>"
+            f"<title>{escape(sub.assignment)}: {escape(name)}</title></head><body>"
+            f"<h1>{escape(sub.assignment)} / {escape(name)}.ipynb</h1>"
+            f"<p>Score: 0. Status: {escape(status.value)}.</p><p>{escape(reason)}</p>"
+            "</body></html>"
         )
-        self._feedback(student, assignment, name, html)
+        self._feedback(sub, name, html)
 
     # ------------------------------------------------------------------ preparing
-    def prepare(self, student: str, assignment: str) -> tuple[Job | None, dict]:
-        """Read and restore one submission; a Job to execute, or a finished row.
-
-        Returns
-        -------
-        tuple
-            ``(job, context)``; ``job`` is None when the row is already final
-            (``context["row"]``).
-        """
-        source = self.assignments[assignment]
-        folder = self.root / "submitted" / student / assignment
-        student_dir = self.root / "submitted" / student
-        context: dict = {"notes": [], "restored": {}, "edits": {}, "statuses": [], "folder": folder}
-        notes = context["notes"]
-        if not folder.is_dir() or folder.is_symlink():
+    def prepare(self, sub: Submission) -> tuple[Job | None, Prepared]:
+        """Read and restore one submission; a Job to execute (None when the row is final)."""
+        source = self.assignments[sub.assignment]
+        prepared = Prepared(sub)
+        notes = prepared.notes
+        student_dir = self.root / "submitted" / sub.student
+        if not sub.folder.is_dir() or sub.folder.is_symlink():
             others = (
                 sorted(p.name for p in student_dir.iterdir() if p.name not in self.assignments)
                 if student_dir.is_dir()
@@ -299,150 +184,135 @@ class Grader:
             why = "no submission folder"
             if others:
                 why += f"; unexpected entries in the student folder: {', '.join(others)}"
-            context["row"] = self._row(student, assignment, 0, source.max_score, "missing", [why])
-            return None, context
-        self._gradebook_submission(student, assignment, folder)
+            notes.append(why)
+            prepared.statuses.append(Status.MISSING)
+            prepared.row = self._row(prepared, 0.0)
+            return None, prepared
+        gradebook.register_submission(self.db_url, sub.student, sub.assignment, sub.folder)
+        prepared.registered = True
         found = sorted(
-            p for p in folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith(".")
+            p for p in sub.folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith(".")
         )
         expected = {f"{name}.ipynb" for name in source.notebooks}
         extra = [p for p in found if p.name not in expected]
         jobs: dict[str, str] = {}
         for name, nb_source in source.notebooks.items():
-            path = folder / f"{name}.ipynb"
+            path = sub.folder / f"{name}.ipynb"
             if not path.exists() and len(source.notebooks) == 1 and len(extra) == 1:
                 path = extra.pop()
                 notes.append(f"submitted as {path.name!r} instead of {name}.ipynb; graded anyway")
-                context["statuses"].append("flagged")
+                prepared.statuses.append(Status.FLAGGED)
             elif not path.exists():
                 why = f"{name}.ipynb not submitted"
                 if extra:
                     why += f" (found {', '.join(p.name for p in extra)}: which one is meant?)"
-                self._zero(student, assignment, name, "missing", why, context)
+                self._zero(prepared, name, Status.MISSING, why)
                 continue
-            nb, why = self._read(path)
+            nb, why = read_notebook(path)
             if nb is None:
-                self._zero(student, assignment, name, "invalid", f"{path.name}: {why}", context)
+                self._zero(prepared, name, Status.INVALID, f"{path.name}: {why}")
                 continue
             if why:
                 notes.append(why)
             try:
                 restored = _restore.restore(
-                    nb, nb_source, assignment=assignment, db_url=self.db_url, config=self.config
+                    nb, nb_source, assignment=sub.assignment, db_url=self.db_url, config=self.config
                 )
             except Exception as exc:
-                self._zero(
-                    student,
-                    assignment,
-                    name,
-                    "invalid",
-                    f"{path.name}: cannot restore: {exc}",
-                    context,
-                )
+                self._zero(prepared, name, Status.INVALID, f"{path.name}: cannot restore: {exc}")
                 continue
             if restored.edits:
                 notes.append("restored from source: " + ", ".join(restored.edits))
             if restored.tamper:
                 notes.append("tampering: " + ", ".join(restored.tamper) + " (restored)")
-                context["statuses"].append("flagged")
-            context["restored"][name] = restored.notebook
+                prepared.statuses.append(Status.FLAGGED)
+            prepared.restored[name] = restored.notebook
             jobs[name] = nbformat.writes(restored.notebook)
         if extra:
             notes.append(f"extra notebook(s) ignored: {', '.join(p.name for p in extra)}")
-            context["statuses"].append("flagged")
+            prepared.statuses.append(Status.FLAGGED)
         if not jobs:
-            return None, context
-        return Job(student, assignment, jobs, self.options.limits), context
+            return None, prepared
+        return Job(sub.student, sub.assignment, jobs, self.options.limits), prepared
 
-    def _zero(self, student, assignment, name, status, why, context) -> None:
-        self._gradebook_zero(student, assignment, name)
-        context["notes"].append(why)
-        context["statuses"].append(status)
-        context.setdefault("zero", []).append(name)
-        self._feedback_message(student, assignment, name, status, why)
-
-    @staticmethod
-    def _read(path: Path):
-        """Read a submitted notebook: (notebook, note) or (None, reason)."""
-        if path.is_symlink() or not path.is_file():
-            return None, "not a regular file (symbolic links are not graded)"
-        size = path.stat().st_size
-        if size == 0:
-            return None, "empty file"
-        if size > MAX_NOTEBOOK_BYTES:
-            return None, f"file too large ({size} bytes)"
-        raw = path.read_bytes()
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            return None, f"not valid JSON ({str(exc).split(':')[0]})"
-        if not isinstance(data, dict) or "nbformat" not in data:
-            return None, "not a Jupyter notebook (no nbformat field)"
-        version = data.get("nbformat")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-                _restore.ensure_ids(nb)
-                nbformat.validate(nb)
-        except Exception as exc:
-            return None, f"not a readable notebook ({type(exc).__name__})"
-        note = f"converted from nbformat {version}" if version != 4 else ""
-        return nb, note
+    def _zero(self, prepared: Prepared, name: str, status: Status, why: str) -> None:
+        sub = prepared.submission
+        gradebook.zero_notebook(self.db_url, sub.student, sub.assignment, name)
+        prepared.notes.append(why)
+        prepared.statuses.append(status)
+        self._feedback_message(sub, name, status, why)
 
     # ------------------------------------------------------------------ finishing
-    def finish(self, job: Job | None, context: dict, results: dict | None, student, assignment):
+    def finish(self, prepared: Prepared, results: dict | None) -> GradeRow:
         """Score executed notebooks, write gradebook and feedback, and return the row."""
-        source = self.assignments[assignment]
-        if "row" in context:
-            return context["row"]
-        notes = list(context["notes"])
-        statuses = list(context["statuses"])
-        score = 0.0
-        manual = 0
-        for name, restored in context["restored"].items():
+        row, renders = self.score(prepared, results, render=_render_feedback)
+        for name, html in renders:
+            self._feedback(prepared.submission, name, html)
+        return row
+
+    def score(self, prepared: Prepared, results: dict | None, *, render: Callable) -> tuple:
+        """Score executed notebooks and write the gradebook.
+
+        Returns
+        -------
+        tuple
+            ``(row, renders)``: the grade row, and ``(notebook name, render(...))`` for
+            each feedback page to write (``render`` may return a future).
+        """
+        if prepared.row is not None:
+            return prepared.row, []
+        sub = prepared.submission
+        source = self.assignments[sub.assignment]
+        manual = 0.0
+        renders = []
+        for name, restored in prepared.restored.items():
             execution = (results or {}).get(name)
-            if execution is None:
-                outcome = merge_result(
-                    restored, None, killed="", memory_mb=self.options.limits.memory_mb
-                )
-            else:
-                outcome = merge_result(
-                    restored,
-                    execution.notebook,
-                    killed=execution.killed,
-                    memory_mb=self.options.limits.memory_mb,
-                )
+            outcome = merge_result(
+                restored,
+                execution.notebook if execution is not None else None,
+                killed=execution.killed if execution is not None else "",
+                memory_mb=self.options.limits.memory_mb,
+            )
             nb = outcome.notebook
-            points, _, needs = auto_score(nb)
-            score += points
-            manual += needs
-            notes.extend(outcome.notes)
-            statuses.append(outcome.status)
-            self._gradebook_save(nb, student, assignment, name)
+            _, _, waiting = auto_score(nb)
+            manual += waiting
+            prepared.notes.extend(outcome.notes)
+            prepared.statuses.append(outcome.status)
+            gradebook.save_auto_grades(self.db_url, nb, sub.student, sub.assignment, name)
+            term.save_autograded(
+                self.root, sub.student, sub.assignment, name, nb, submitted=sub.folder
+            )
             if self.options.feedback:
                 resources = {
                     "nbgrader": {
-                        "assignment": assignment,
+                        "assignment": sub.assignment,
                         "notebook": name,
-                        "student": student,
+                        "student": sub.student,
                         "db_url": self.db_url,
                     }
                 }
-                html = render_feedback(feedback_notebook(nb, source.notebooks[name]), resources)
-                self._feedback(student, assignment, name, html)
-        if manual:
-            notes.append(f"{manual} cell(s) need manual grading")
-        status = min(statuses or ["ok"], key=SEVERITY.index)
-        return self._row(student, assignment, score, source.max_score, status, notes)
+                renders.append((name, render(nb, source.notebooks[name], resources)))
+        raw = 0.0
+        if prepared.registered:
+            raw = gradebook.submission_score(self.db_url, sub.student, sub.assignment)
+        return self._row(prepared, raw, manual), renders
 
     # ------------------------------------------------------------------ running
-    def _executor(self):
+    def _executor(self, budget: int):
         scheduler = self.options.scheduler
-        workers = self.options.workers or len(os.sched_getaffinity(0))
+        workers = self.options.workers or default_workers()
         if scheduler is None:
             pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-            return pool, pool.submit, concurrent.futures.as_completed, pool.shutdown
+            warm = _WarmPool(self.options.limits, size=workers, budget=budget)
+
+            def submit(fn, job):
+                return pool.submit(warm.run_job, job)
+
+            def close(wait=True):
+                pool.shutdown(wait=wait)
+                warm.close()
+
+            return submit, concurrent.futures.as_completed, close
         from distributed import Client, LocalCluster
         from distributed import as_completed as dask_completed
 
@@ -466,9 +336,9 @@ class Grader:
             if cluster is not None:
                 cluster.close()
 
-        return client, submit, dask_completed, close
+        return submit, dask_completed, close
 
-    def run(self, log: Callable[[str], None] | None = None) -> list[dict]:
+    def run(self, log: Callable[[str], None] | None = None) -> list[GradeRow]:
         """Grade everything that is not already graded; return all rows."""
         with warnings.catch_warnings():
             # nbgrader 0.9's gradebook models make SQLAlchemy 2 warn on every submission.
@@ -477,7 +347,7 @@ class Grader:
             warnings.filterwarnings("ignore", message=".*not in session.*")
             return self._run(log)
 
-    def _run(self, log: Callable[[str], None] | None) -> list[dict]:
+    def _run(self, log: Callable[[str], None] | None) -> list[GradeRow]:
         log = log or (lambda message: print(message, file=sys.stderr))
         names = self.options.assignments or list_assignments(self.root)
         if not self.sandboxed:
@@ -489,59 +359,170 @@ class Grader:
             self.assignments[name] = _restore.register_assignment(
                 self.root / "solutions" / name, name, db_url=self.db_url, config=self.config
             )
-        students = list_students(self.root)
-        pairs = [(s, a) for a in names for s in students]
+        pairs = [
+            Submission(s, a, self.root / "submitted" / s / a)
+            for a in names
+            for s in list_students(self.root)
+        ]
         todo = []
-        for student, assignment in pairs:
-            key = self.key(student, assignment)
-            fingerprint = self.fingerprint(student, assignment)
-            old = self.state.get(key)
-            if old and old.get("fingerprint") == fingerprint:
-                self.rows[key] = old["row"]
-            else:
-                todo.append((student, assignment, fingerprint))
-        # Drop rows of pairs that are no longer part of this run.
-        self.state = {
-            k: v
-            for k, v in self.state.items()
-            if k in self.rows or any(k == self.key(s, a) for s, a, _ in todo)
-        }
+        for sub in pairs:
+            fingerprint = self.fingerprint(sub)
+            if not self.state.reuse(sub, fingerprint):
+                todo.append((sub, fingerprint))
+        self.state.keep_only({sub.key for sub in pairs})
         log(
             f"medimg-grade: {len(todo)} of {len(pairs)} submissions to grade "
             f"({len(pairs) - len(todo)} already graded)"
         )
         progress = _progress(len(pairs), len(pairs) - len(todo), self.options.progress)
         if not todo:
-            self.save()
+            self.state.save()
             progress.close()
-            return [self.rows[k] for k in sorted(self.rows)]
-        _handle, submit, completed, close = self._executor()
+            return self.state.sorted_rows()
+        submit, completed, close = self._executor(budget=len(todo))
+        renderer = _Renderer(self.options.workers or default_workers(), self.options.feedback)
+        lock = threading.Lock()  # rows are recorded by this thread and by render callbacks
+
+        def record(sub: Submission, row: GradeRow, fingerprint: str, renders: list) -> None:
+            with lock:
+                for name, future in renders:
+                    try:
+                        self._feedback(sub, name, future.result())
+                    except Exception as exc:  # a page that cannot be rendered: say so
+                        self._feedback_message(sub, name, row.status, f"no feedback page: {exc}")
+                self.state.record(sub, row, fingerprint)
+                progress.update(1)
+
+        def done(prepared: Prepared, results, fingerprint: str) -> None:
+            row, renders = self.score(prepared, results, render=renderer.submit)
+            sub = prepared.submission
+            if not renders:
+                record(sub, row, fingerprint, [])
+                return
+            waiting = [len(renders)]
+
+            def rendered(_future) -> None:
+                with lock:
+                    waiting[0] -= 1
+                    if waiting[0]:
+                        return
+                record(sub, row, fingerprint, renders)
+
+            for _, future in renders:
+                future.add_done_callback(rendered)
+
         try:
             pending = {}
-            for student, assignment, fingerprint in todo:
-                job, context = self.prepare(student, assignment)
+            for sub, fingerprint in todo:
+                job, prepared = self.prepare(sub)
                 if job is None:
-                    row = self.finish(None, context, None, student, assignment)
-                    self._record(student, assignment, row, fingerprint)
-                    progress.update(1)
+                    done(prepared, None, fingerprint)
                     continue
                 future = submit(run_job, job)
-                pending[future] = (job, context, student, assignment, fingerprint)
+                pending[future] = (prepared, fingerprint)
             for future in completed(list(pending)):
-                job, context, student, assignment, fingerprint = pending.pop(future)
+                prepared, fingerprint = pending.pop(future)
                 try:
                     results = future.result()
                 except Exception as exc:
-                    context["notes"].append(f"execution failed: {type(exc).__name__}")
+                    prepared.notes.append(f"execution failed: {type(exc).__name__}")
                     results = None
-                row = self.finish(job, context, results, student, assignment)
-                self._record(student, assignment, row, fingerprint)
-                progress.update(1)
+                done(prepared, results, fingerprint)
         finally:
             close(wait=True)
+            renderer.close()
             progress.close()
-        self.save()
-        return [self.rows[k] for k in sorted(self.rows)]
+        with lock:
+            self.state.save()
+        return self.state.sorted_rows()
+
+
+class _WarmPool:
+    """Sandboxes started ahead of time, so that kernel start-up overlaps other work.
+
+    Each notebook takes a sandbox whose kernel has booted (and whose agent is injected)
+    while earlier notebooks ran, and a new one is started for a later notebook. A sandbox
+    runs exactly one notebook: no kernel that ran student code is ever reused.
+
+    Parameters
+    ----------
+    limits : sandbox.Limits
+        Limits of every sandbox.
+    size : int
+        Sandboxes kept booting ahead (one per worker).
+    budget : int
+        Notebooks still expected; no sandbox is started beyond them.
+    """
+
+    def __init__(self, limits: sandbox.Limits, *, size: int, budget: int) -> None:
+        import collections
+        import threading
+
+        self.limits, self.size, self.budget = limits, size, budget
+        self.lock = threading.Lock()
+        self.ready: collections.deque = collections.deque()
+
+    def take(self) -> sandbox.Sandbox:
+        """Return a started sandbox for one notebook (started now if none is waiting)."""
+        with self.lock:
+            box = self.ready.popleft() if self.ready else sandbox.Sandbox.start(self.limits)
+            self.budget -= 1
+            while len(self.ready) < min(self.size, self.budget):
+                self.ready.append(sandbox.Sandbox.start(self.limits))
+        return box
+
+    def run_job(self, job: Job) -> dict[str, sandbox.Execution]:
+        """Execute every notebook of a job, each in its own pre-started sandbox."""
+        return {name: self.take().run(text) for name, text in job.notebooks.items()}
+
+    def close(self) -> None:
+        """Throw away the sandboxes nobody took."""
+        with self.lock:
+            boxes, self.budget = list(self.ready), 0
+            self.ready.clear()
+        for box in boxes:
+            box.discard()
+
+
+def _render_feedback(nb: NotebookNode, source: _restore.SourceNotebook, resources: dict) -> str:
+    """Render one feedback page (runs in a worker process of :class:`_Renderer`)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="nbgrader")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        return render_feedback(feedback_notebook(nb, source), resources)
+
+
+class _Renderer:
+    """Feedback pages rendered in worker processes, off the grading loop's critical path.
+
+    nbconvert's HTML export costs about as much CPU as executing a notebook; in worker
+    processes it runs in parallel with the sandboxes instead of delaying the next
+    submission. ``spawn`` is used because the grader has threads.
+    """
+
+    def __init__(self, workers: int, enabled: bool) -> None:
+        self.pool = None
+        if enabled:
+            import multiprocessing
+
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")
+            )
+
+    def submit(self, nb: NotebookNode, source: _restore.SourceNotebook, resources: dict):
+        """Start rendering one page; return a future of its HTML."""
+        return self.pool.submit(_render_feedback, nb, source, resources)
+
+    def close(self) -> None:
+        """Wait for the pages in progress and stop the workers."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+def default_workers() -> int:
+    """Parallel sandboxes for ``--workers 0``: the usable cores."""
+    return len(os.sched_getaffinity(0))
 
 
 def _progress(total: int, done: int, enabled: bool):
@@ -558,9 +539,20 @@ def _progress(total: int, done: int, enabled: bool):
     )
 
 
-def grade(options: Options, log: Callable[[str], None] | None = None) -> list[dict]:
+def grade(options: Options, log: Callable[[str], None] | None = None) -> list[GradeRow]:
     """Grade a course directory; see :class:`Grader`."""
     return Grader(options).run(log)
 
 
-__all__ = ["FIELDS", "Grader", "Job", "Options", "grade", "run_job"]
+__all__ = [
+    "FIELDS",
+    "Grader",
+    "Job",
+    "Options",
+    "Prepared",
+    "default_workers",
+    "grade",
+    "list_assignments",
+    "list_students",
+    "run_job",
+]

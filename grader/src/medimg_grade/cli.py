@@ -131,13 +131,19 @@ def parse_options(argv: list[str] | None = None) -> batch.Options:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``medimg-grade``; returns the exit status."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args and args[0] in ("export", "similarity", "feedback"):  # course-ops subcommands
+        import importlib
+
+        module = {"feedback": "term"}.get(args[0], args[0])
+        return importlib.import_module(f"medimg_grade.{module}").main(args[1:])
     options = parse_options(argv)
     grader = batch.Grader(options)
     rows = grader.run()
     expected = len(grader.assignments) * len(batch.list_students(grader.root))
     counts: dict[str, int] = {}
     for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
+        counts[row.status_text] = counts.get(row.status_text, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     print(
         f"medimg-grade: {len(rows)} rows -> {grader.out} ({summary or 'nothing to grade'})",

@@ -2,18 +2,34 @@
 
 Usage::
 
-    python -m medimg_grade.execute IN OUT [--timeout S] [--max-output-bytes B]
+    python -I -m medimg_grade.execute IN OUT [--go fd:N] [--timeout S] [--max-output-bytes B]
 
-``IN`` and ``OUT`` are notebook paths or ``fd:N`` (an inherited file descriptor). The
-notebook is executed cell by cell with :mod:`nbclient` against a fresh IPython kernel
-(which, inside the sandbox, listens on 127.0.0.1 of the sandbox's own network
-namespace). Before every autograded test cell an integrity guard restores what a
-submission could have monkey-patched (``numpy.testing``, ``builtins``, IPython's
-execution hooks, ...) and a canary cell checks that a failing assertion is still
-reported as an error. The executed notebook is written to ``OUT`` with a
-``metadata.medimg_grading`` record: the outcome (``ok``, ``timeout``, ``crash``),
-the cell where it stopped, what the guard restored and which canaries failed.
+``IN`` and ``OUT`` are notebook paths or ``fd:N`` (an inherited file descriptor). With
+``--go``, the runner boots the kernel first and then waits for one byte on that
+descriptor before reading ``IN`` (end of file: exit without running anything), so the
+grader can start a sandbox ahead of time (:class:`medimg_grade.sandbox.Sandbox`).
 
+This process is the *checker*. It starts a fresh IPython kernel (which, inside the
+sandbox, listens on 127.0.0.1 of the sandbox's own network namespace) and injects the
+agent (:mod:`medimg_grade.agent`) before any student code runs. Given code and answer
+cells run in the kernel, cell by cell, with :mod:`nbclient`; autograded test cells never
+do: :class:`medimg_grade.checker.Checker` runs them here, in this process's own clean
+interpreter, asking the kernel only for the values of notebook names and for calls of
+the student's functions, and accepting only plain data back.
+
+Why the kernel cannot alter this process: it is a separate process that makes itself
+non-dumpable (no ``ptrace``, no ``/proc/<pid>/mem`` or ``/proc/<pid>/fd`` for the
+kernel, which runs as the same user inside the sandbox); it is started with ``-I``, so it
+imports only from the read-only Python installation, virtual environment and sources,
+never from the kernel-writable working directory, ``$HOME`` or ``PYTHONPATH``; it writes
+the executed notebook to a descriptor the kernel never inherits; and the kernel's only
+way in is the answers it sends, which are decoded as plain data. The kernel can still
+kill or stop this process (same user): the notebook then ends as ``crash`` or
+``timeout`` and the tests not run score 0.
+
+The executed notebook is written to ``OUT`` with a ``metadata.medimg_grading`` record:
+the outcome (``ok``, ``timeout``, ``crash``), the cell where it stopped, what the agent
+reported as patched, and the test cells during which the kernel stopped answering.
 Nothing here decides a grade: the grading process reads the result, checks it against
 the notebook it sent, and scores it.
 """
@@ -26,118 +42,16 @@ import json
 import os
 import sys
 import time
-import uuid
 
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a parser
-# for seconds at import time; the runner never validates IRIs, so it is skipped here.
+# for seconds at import time; the runner never validates IRIs.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 #: Seconds allowed for the kernel to start (not part of the notebook's time budget).
 STARTUP_S = 60
 
-PROLOGUE = r"""
-def _medimg_grading_prologue():
-    import builtins, sys, types
-    state = types.ModuleType("_medimg_grading_state")
-    sys.modules["_medimg_grading_state"] = state
-    state.builtins = dict(vars(builtins))
-    state.modules = {}
-    state.codes = {}
-    for name in ("numpy", "numpy.testing", "math"):
-        try:
-            module = __import__(name, fromlist=["_"])
-        except Exception:
-            continue
-        attrs = {k: v for k, v in vars(module).items() if not k.startswith("_")}
-        state.modules[name] = (module, attrs)
-        for key, value in attrs.items():
-            code = getattr(value, "__code__", None)
-            if code is not None:
-                state.codes[(name, key)] = (value, code)
-    shell = get_ipython()
-    state.shell_cls = {}
-    for cls in type(shell).__mro__:
-        if cls.__module__.startswith(("IPython", "ipykernel")):
-            state.shell_cls[cls] = dict(vars(cls))
-    state.transformers = (
-        list(shell.input_transformers_cleanup),
-        list(shell.input_transformers_post),
-        list(shell.ast_transformers),
-    )
-    state.shell_attrs = {k: v for k, v in vars(shell).items() if callable(v)}
-_medimg_grading_prologue()
-del _medimg_grading_prologue
-"""
-
-GUARD = r"""
-def _medimg_grading_guard():
-    import builtins, sys
-    state = sys.modules["_medimg_grading_state"]
-    restored = []
-    for key, value in state.builtins.items():
-        if key.startswith("_") or key in ("input", "raw_input", "exit", "quit"):
-            continue
-        if vars(builtins).get(key, state) is not value:
-            setattr(builtins, key, value)
-            restored.append("builtins." + key)
-    for name, (module, attrs) in state.modules.items():
-        if sys.modules.get(name) is not module:
-            sys.modules[name] = module
-            restored.append("sys.modules[%r]" % name)
-        for key, value in attrs.items():
-            if vars(module).get(key, state) is not value:
-                setattr(module, key, value)
-                restored.append(name + "." + key)
-    for (name, key), (func, code) in state.codes.items():
-        if func.__code__ is not code:
-            func.__code__ = code
-            restored.append(name + "." + key + ".__code__")
-    aliases = {"np": "numpy", "numpy": "numpy", "math": "math"}
-    user_ns = get_ipython().user_ns
-    for alias, name in aliases.items():
-        if alias in user_ns and name in state.modules:
-            module = state.modules[name][0]
-            if user_ns[alias] is not module:
-                user_ns[alias] = module
-                restored.append("global " + alias)
-    shell = get_ipython()
-    for cls, attrs in state.shell_cls.items():
-        for key in [k for k in vars(cls) if k not in attrs]:
-            delattr(cls, key)
-            restored.append(cls.__name__ + "." + key)
-        for key, value in attrs.items():
-            if vars(cls).get(key, state) is not value:
-                try:
-                    setattr(cls, key, value)
-                except (AttributeError, TypeError):
-                    continue
-                restored.append(cls.__name__ + "." + key)
-    for key, value in state.shell_attrs.items():
-        if vars(shell).get(key, state) is not value:
-            vars(shell)[key] = value
-            restored.append("shell." + key)
-    for key in [k for k in vars(shell) if k not in state.shell_attrs and callable(vars(shell)[k])]:
-        del vars(shell)[key]
-        restored.append("shell." + key)
-    cleanup, post, ast = state.transformers
-    if (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
-            list(shell.ast_transformers)) != (cleanup, post, ast):
-        shell.input_transformers_cleanup[:] = cleanup
-        shell.input_transformers_post[:] = post
-        shell.ast_transformers[:] = ast
-        restored.append("input/ast transformers")
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        sys.settrace(None)
-        sys.setprofile(None)
-        restored.append("sys.settrace/setprofile")
-    return restored
-_medimg_grading_restored = _medimg_grading_guard()
-del _medimg_grading_guard
-"""
-
-REPORT = "print('{marker}' + __import__('json').dumps(_medimg_grading_restored))"
-
-CANARY = "assert False, '{marker}'"
+#: Code run in the fresh kernel before any cell: the agent remembers the clean state.
+INSTALL_AGENT = "__import__('medimg_grade.agent', fromlist=['_']).install(get_ipython())"
 
 
 def _is_test_cell(cell: dict) -> bool:
@@ -159,17 +73,19 @@ def _no_dump() -> None:
 
 def _open(spec: str, mode: str):
     if spec.startswith("fd:"):
-        return os.fdopen(int(spec[3:]), mode, closefd=True)
+        fd = int(spec[3:])
+        os.set_inheritable(fd, False)  # never handed on to the kernel
+        return os.fdopen(fd, mode, closefd=True)
     return open(spec, mode)
 
 
-def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
-    """Execute ``nb`` in place and return it with a ``medimg_grading`` record.
+class Runner:
+    """Execute one restored notebook: kernel for given code and answers, checker for tests.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
-        Restored notebook (nbformat 4).
+        Restored notebook (nbformat 4); executed in place.
     timeout : float
         Wall-clock budget in seconds for all cells (kernel start-up has its own
         ``STARTUP_S``).
@@ -178,149 +94,250 @@ def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
     emit : callable, optional
         Called with the finished notebook while the kernel still runs (the sandbox is
         thrown away afterwards, so there is no need to wait for a clean shutdown).
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        The executed notebook.
+    load : callable, optional
+        Called once the kernel is up and the agent injected; returns the notebook to run
+        (replacing ``nb``), or None to stop without running anything (a sandbox that was
+        started ahead of time and not needed).
     """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from nbformat.v4 import new_code_cell, new_output
 
-    deadline = time.monotonic() + STARTUP_S + timeout  # reset once the kernel is up
-    marker = "medimg-grading-" + uuid.uuid4().hex
-    record = {
-        "status": "ok",
-        "cell": None,
-        "message": "",
-        "guard": {},
-        "canary_failed": [],
-        "reply_error": [],
-        "truncated": [],
-    }
-    sizes: dict[int, int] = {}
+    def __init__(
+        self, nb=None, *, timeout: float, max_output_bytes: int, emit=None, load=None
+    ) -> None:
+        from nbformat.v4 import new_notebook
 
-    class CappedClient(NotebookClient):
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            before = sizes.get(cell_index, 0)
-            size = len(json.dumps(content))
-            sizes[cell_index] = before + size
-            if before + size <= max_output_bytes:
-                return super().output(outs, msg, display_id, cell_index)
-            if cell_index not in record["truncated"]:
-                record["truncated"].append(cell_index)
-            room = max_output_bytes - before
-            if msg.get("msg_type") == "stream" and room > 0:
-                content["text"] = str(content.get("text", ""))[:room]
-                return super().output(outs, msg, display_id, cell_index)
-            return None
+        self.load = load
+        self.nb = nb if nb is not None else new_notebook()
+        self.timeout = timeout
+        self.max_output_bytes = max_output_bytes
+        self.emit = emit
+        self.record: dict = {
+            "status": "ok",
+            "cell": None,
+            "message": "",
+            "tamper": {},
+            "no_reply": [],
+            "truncated": [],
+            "seconds": {"start-up": 0.0, "kernel": 0.0, "checker": 0.0, "requests": 0},
+        }
+        self.started = time.monotonic()
+        self.deadline = self.started + STARTUP_S + timeout  # reset once the kernel is up
+        self.cells = list(self.nb.cells)
+        self.client = None
+        self.hidden = -1
+        self.replies: dict[int, dict] = {}
+        self.sizes: dict[int, int] = {}
 
-    replies: dict[int, dict] = {}
+    # ------------------------------------------------------------------ kernel
+    def _make_client(self):
+        from nbclient import NotebookClient
 
-    def on_executed(cell, cell_index, execute_reply):
-        replies[cell_index] = execute_reply.get("content", {}) if execute_reply else {}
+        from medimg_grade.agent import MIME
 
-    client = CappedClient(
-        nb,
-        kernel_name="python3",
-        timeout=max(1, int(timeout)),
-        startup_timeout=STARTUP_S,
-        allow_errors=True,
-        interrupt_on_timeout=False,
-        record_timing=False,
-        iopub_timeout=4,
-        on_cell_executed=on_executed,
-    )
-    cells = list(nb.cells)
-    # nbclient stores each executed cell at nb.cells[index]: the cells the runner adds all
-    # use one extra slot at the end, removed again before the notebook is returned.
-    nb.cells.append(new_code_cell(""))
-    hidden = len(nb.cells) - 1
+        runner = self
 
-    def remaining() -> float:
-        return deadline - time.monotonic()
+        class CappedClient(NotebookClient):
+            def output(self, outs, msg, display_id, cell_index):
+                content = msg.get("content", {})
+                if (
+                    cell_index == runner.hidden
+                    and msg.get("msg_type") == "display_data"
+                    and MIME in content.get("data", {})
+                ):
+                    return super().output(outs, msg, display_id, cell_index)
+                before = runner.sizes.get(cell_index, 0)
+                size = len(json.dumps(content))
+                runner.sizes[cell_index] = before + size
+                if before + size <= runner.max_output_bytes:
+                    return super().output(outs, msg, display_id, cell_index)
+                if cell_index not in runner.record["truncated"]:
+                    runner.record["truncated"].append(cell_index)
+                room = runner.max_output_bytes - before
+                if msg.get("msg_type") == "stream" and room > 0:
+                    content["text"] = str(content.get("text", ""))[:room]
+                    return super().output(outs, msg, display_id, cell_index)
+                return None
 
-    def run_hidden(source: str):
+        def on_executed(cell, cell_index, execute_reply):
+            self.replies[cell_index] = execute_reply.get("content", {}) if execute_reply else {}
+
+        return CappedClient(
+            self.nb,
+            kernel_name="python3",
+            timeout=max(1, int(self.timeout)),
+            startup_timeout=STARTUP_S,
+            allow_errors=True,
+            interrupt_on_timeout=False,
+            record_timing=False,
+            iopub_timeout=4,
+            on_cell_executed=on_executed,
+        )
+
+    def remaining(self) -> float:
+        """Seconds left of the notebook's budget."""
+        return self.deadline - time.monotonic()
+
+    def run_hidden(self, source: str):
+        """Execute code the notebook does not contain (agent requests) in the kernel."""
+        from nbclient.exceptions import CellTimeoutError
+        from nbformat.v4 import new_code_cell
+
+        if self.remaining() <= 0:
+            raise CellTimeoutError("notebook time budget exhausted")
         cell = new_code_cell(source)
-        client.timeout = max(1, int(remaining()))
-        replies.pop(hidden, None)
-        sizes.pop(hidden, None)
-        client.execute_cell(cell, hidden, store_history=False)
-        return cell, replies.get(hidden, {})
+        self.client.timeout = max(1, int(self.remaining()))
+        self.replies.pop(self.hidden, None)
+        self.sizes.pop(self.hidden, None)
+        self.client.execute_cell(cell, self.hidden, store_history=False)
+        return cell, self.replies.get(self.hidden, {})
 
-    index = None
+    def ask(self, request: dict):
+        """One round trip to the agent: (reply or None, stream outputs of the call)."""
+        from medimg_grade.agent import MIME
+        from medimg_grade.checker import encode_request
 
-    def finish():
-        nb.cells = cells
-        nb.metadata["medimg_grading"] = record
-        if emit is not None:
-            emit(nb)
+        self.record["seconds"]["requests"] += 1
+        cell, _ = self.run_hidden(encode_request(request))
+        streams = [
+            {"name": str(o.get("name")), "text": str(o.get("text", ""))}
+            for o in cell.outputs
+            if o.get("output_type") == "stream" and o.get("name") in ("stdout", "stderr")
+        ]
+        reply = None
+        for out in cell.outputs:
+            data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
+            answer = data.get(MIME) if isinstance(data, dict) else None
+            if (
+                isinstance(answer, dict)
+                and answer.get("nonce") == request["nonce"]
+                and isinstance(answer.get("reply"), str)
+            ):
+                try:
+                    parsed = json.loads(answer["reply"])
+                except (ValueError, RecursionError):
+                    continue
+                if type(parsed) is dict:
+                    reply = parsed
+        return reply, streams
 
-    try:
-        with client.setup_kernel():
-            try:
-                run_hidden(PROLOGUE)
-                deadline = time.monotonic() + timeout
-                for index, cell in enumerate(cells):
-                    if cell.cell_type != "code":
-                        continue
-                    if remaining() <= 0:
-                        raise CellTimeoutError("notebook time budget exhausted")
-                    if _is_test_cell(cell):
-                        guard_cell, _ = run_hidden(GUARD + REPORT.format(marker=marker))
-                        text = "".join(
-                            o.get("text", "")
-                            for o in guard_cell.outputs
-                            if o.output_type == "stream"
-                        )
-                        restored = None
-                        if marker in text:
-                            try:
-                                restored = json.loads(text.split(marker, 1)[1].splitlines()[0])
-                            except ValueError:
-                                restored = None
-                        if restored is None:
-                            record["guard"][str(index)] = ["integrity guard did not report"]
-                        elif restored:
-                            record["guard"][str(index)] = restored
-                        canary, reply = run_hidden(CANARY.format(marker=marker))
-                        errors = [o for o in canary.outputs if o.output_type == "error"]
-                        if reply.get("status") != "error" or not any(
-                            marker in o.get("evalue", "") for o in errors
-                        ):
-                            record["canary_failed"].append(index)
-                    client.timeout = max(1, int(remaining()))
-                    client.execute_cell(cell, index)
-                    reply = replies.get(index, {})
-                    if reply.get("status") == "error" and not any(
-                        o.output_type == "error" for o in cell.outputs
-                    ):
-                        record["reply_error"].append(index)
-                    if index in record["truncated"]:
-                        cell.outputs.append(
-                            new_output(
-                                "stream",
-                                name="stdout",
-                                text=f"\n... output truncated at {max_output_bytes} bytes ...\n",
-                            )
-                        )
-            except CellTimeoutError:
-                record.update(status="timeout", cell=index, message=f"time limit of {timeout:g} s")
-            except DeadKernelError:
-                record.update(status="crash", cell=index, message="the kernel died")
-            finish()
-    except CellTimeoutError:
-        record.update(status="timeout", cell=index, message=f"time limit of {timeout:g} s")
-        finish()
-    except DeadKernelError:
-        record.update(status="crash", cell=index, message="the kernel died")
-        finish()
-    except Exception as exc:  # the kernel misbehaved in a way nbclient did not expect
-        record.update(status="crash", cell=index, message=f"{type(exc).__name__}: {exc}"[:300])
-        finish()
-    return nb
+    # ------------------------------------------------------------------ cells
+    def _test_cell(self, index: int, cell, checker) -> None:
+        from nbformat import from_dict
+
+        started = time.monotonic()
+        result = checker.run_cell(cell.source, label=f"<test cell {index + 1}>")
+        self.record["seconds"]["checker"] += time.monotonic() - started
+        outputs = result.outputs
+        size = len(json.dumps(outputs))
+        if size > self.max_output_bytes:
+            self.record["truncated"].append(index)
+            room = self.max_output_bytes
+            kept = []
+            for out in outputs:
+                if out["output_type"] == "stream":
+                    out["text"] = out["text"][: max(0, room)]
+                    room -= len(out["text"])
+                kept.append(out)
+            outputs = kept
+        cell.outputs = [from_dict(o) for o in outputs]
+        if result.tamper:
+            self.record["tamper"][str(index)] = result.tamper
+        if result.no_reply:
+            self.record["no_reply"].append(index)
+        if result.fatal is not None:
+            raise result.fatal
+
+    def _code_cell(self, index: int, cell) -> None:
+        from nbformat.v4 import new_output
+
+        self.client.timeout = max(1, int(self.remaining()))
+        started = time.monotonic()
+        self.client.execute_cell(cell, index)
+        self.record["seconds"]["kernel"] += time.monotonic() - started
+        if index in self.record["truncated"]:
+            cell.outputs.append(
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=f"\n... output truncated at {self.max_output_bytes} bytes ...\n",
+                )
+            )
+
+    def _add_hidden_slot(self) -> None:
+        from nbformat.v4 import new_code_cell
+
+        # nbclient stores each executed cell at nb.cells[index]: the cells the runner adds
+        # all use one extra slot at the end, removed again before the notebook is returned.
+        self.nb.cells.append(new_code_cell(""))
+        self.hidden = len(self.nb.cells) - 1
+
+    def _finish(self):
+        self.record["seconds"] = {k: round(v, 3) for k, v in self.record["seconds"].items()}
+        self.nb.cells = self.cells
+        self.nb.metadata["medimg_grading"] = self.record
+        if self.emit is not None:
+            self.emit(self.nb)
+
+    def _stop(self, status: str, index, message: str) -> None:
+        self.record.update(status=status, cell=index, message=message)
+
+    def run(self):
+        """Execute the notebook and return it with its ``medimg_grading`` record."""
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        self.client = client = self._make_client()
+        self._add_hidden_slot()
+        index = None
+        limit = f"time limit of {self.timeout:g} s"
+        try:
+            client.km = client.create_kernel_manager()
+            client.start_new_kernel()
+            # Imported while the kernel starts: the checker's own clean modules.
+            from medimg_grade.checker import Checker
+
+            checker = Checker(self.ask)
+            with client.setup_kernel():
+                try:
+                    _, reply = self.run_hidden(INSTALL_AGENT)
+                    if reply.get("status") != "ok":
+                        raise RuntimeError("the grader's agent did not start in the kernel")
+                    if self.load is not None:
+                        nb = self.load()
+                        if nb is None:
+                            return None
+                        self.nb = client.nb = nb
+                        self.cells = list(nb.cells)
+                        self._add_hidden_slot()
+                    self.record["seconds"]["start-up"] = time.monotonic() - self.started
+                    self.deadline = time.monotonic() + self.timeout
+                    for index, cell in enumerate(self.cells):
+                        if cell.cell_type != "code":
+                            continue
+                        if self.remaining() <= 0:
+                            raise CellTimeoutError("notebook time budget exhausted")
+                        if _is_test_cell(cell):
+                            self._test_cell(index, cell, checker)
+                        else:
+                            self._code_cell(index, cell)
+                except CellTimeoutError:
+                    self._stop("timeout", index, limit)
+                except DeadKernelError:
+                    self._stop("crash", index, "the kernel died")
+                self._finish()
+        except CellTimeoutError:
+            self._stop("timeout", index, limit)
+            self._finish()
+        except DeadKernelError:
+            self._stop("crash", index, "the kernel died")
+            self._finish()
+        except Exception as exc:  # the kernel misbehaved in a way nbclient did not expect
+            self._stop("crash", index, f"{type(exc).__name__}: {exc}"[:300])
+            self._finish()
+        return self.nb
+
+
+def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
+    """Execute ``nb`` in place with a :class:`Runner`; return it."""
+    return Runner(nb, timeout=timeout, max_output_bytes=max_output_bytes, emit=emit).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--max-output-bytes", type=int, default=1_000_000)
     parser.add_argument("--nproc", type=int, default=0, help="RLIMIT_NPROC for runner and kernel")
+    parser.add_argument(
+        "--go",
+        default=None,
+        help="fd:N to wait on after the kernel is up: one byte means run IN, end of file quit",
+    )
     parser.add_argument(
         "--fast-exit",
         action="store_true",
@@ -345,8 +367,15 @@ def main(argv: list[str] | None = None) -> int:
     out = _open(args.output, "w")
     import nbformat
 
-    with _open(args.input, "r") as handle:
-        nb = nbformat.read(handle, as_version=4)
+    def load():
+        if args.go is not None:
+            with _open(args.go, "rb") as go:
+                if not go.read(1):  # not needed: the grader discarded this sandbox
+                    if args.fast_exit:
+                        os._exit(0)  # the sandbox and the kernel in it are discarded
+                    return None
+        with _open(args.input, "r") as handle:
+            return nbformat.read(handle, as_version=4)
 
     def emit(result) -> None:
         with out:
@@ -355,7 +384,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
             os._exit(0)  # the sandbox and the kernel in it are discarded
 
-    run(nb, timeout=args.timeout, max_output_bytes=args.max_output_bytes, emit=emit)
+    runner = Runner(
+        timeout=args.timeout, max_output_bytes=args.max_output_bytes, emit=emit, load=load
+    )
+    if runner.run() is None and args.fast_exit:
+        os._exit(0)
     return 0
 
 

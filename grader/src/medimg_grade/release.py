@@ -31,6 +31,7 @@ __all__ = [
     "main",
     "normalise_notebook",
     "protected_lines",
+    "record_graded_parts",
 ]
 
 #: The course root: the current directory (run from the course, as ``make release`` does).
@@ -63,8 +64,11 @@ def protected_lines(notebook: Path) -> set[str]:
 
     These are the stripped lines between ``### BEGIN SOLUTION``/``### END SOLUTION`` and
     ``### BEGIN HIDDEN TESTS``/``### END HIDDEN TESTS``, minus lines too generic to be a leak
-    (blank lines, comments, lone brackets, bare keywords, a lone name such as ``interpolator,``).
-    Leak tests look for each of them in the release, the built book and the feedback.
+    (blank lines, comments, lone brackets, bare keywords, a lone name such as ``interpolator,``)
+    and minus lines that the course shows outside those regions, in this notebook or in another
+    instructor notebook next to it (``solutions/*/*.ipynb``): a visible test and a hidden one
+    may share a line such as ``result = np.asarray(``, which students see anyway. Leak tests
+    look for each of them in the release, the built book and the feedback.
 
     Parameters
     ----------
@@ -75,12 +79,23 @@ def protected_lines(notebook: Path) -> set[str]:
     -------
     set of str
     """
-    cells = nbformat.read(notebook, as_version=4).cells
-    lines = set()
-    for cell in cells:
+    notebook = Path(notebook)
+    lines: set[str] = set()
+    for cell in nbformat.read(notebook, as_version=4).cells:
         for _, body in _REGION.findall(cell.source):
             lines.update(line.strip() for line in body.splitlines())
-    return {line for line in lines if not _TRIVIAL.match(line)}
+    shown: set[str] = set()
+    for sibling in {notebook, *notebook.parent.parent.glob("*/*.ipynb")}:
+        for cell in nbformat.read(sibling, as_version=4).cells:
+            if not _is_manual_answer(cell):
+                shown.update(line.strip() for line in _REGION.sub("", cell.source).splitlines())
+    return {line for line in lines - shown if not _TRIVIAL.match(line)}
+
+
+def _is_manual_answer(cell) -> bool:
+    """Tell whether a cell is a markdown answer graded by a person (replaced in the release)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "markdown" and bool(meta.get("solution"))
 
 
 def assignments(root: Path = ROOT) -> list[str]:
@@ -119,6 +134,36 @@ def normalise_notebook(path: Path) -> None:
     nbformat.validate(notebook)
     text = nbformat.writes(notebook)
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def record_graded_parts(path: Path) -> list[dict]:
+    """Record the graded cells of a released notebook in its metadata, for ``medimg-ready``.
+
+    The student's ready-to-submit check (:mod:`medimg.ready`) compares this list with the
+    cells it finds, to warn about deleted test cells (the grader restores them). The list is
+    stored as ``metadata.medimg.graded_parts``: one ``{"grade_id", "points", "kind"}`` per
+    graded cell, in notebook order, with ``kind`` a :class:`medimg.ready.PartKind` name.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Released notebook, rewritten in place.
+
+    Returns
+    -------
+    list of dict
+        The recorded entries.
+    """
+    from medimg.ready import METADATA_KEY, graded_parts
+
+    notebook = nbformat.read(path, as_version=4)
+    parts = [
+        {"grade_id": part.grade_id, "points": part.points, "kind": part.kind.name}
+        for part in graded_parts(notebook)
+    ]
+    notebook.metadata[METADATA_KEY] = {"assignment": path.stem, "graded_parts": parts}
+    nbformat.write(notebook, path)
+    return parts
 
 
 def generate(
@@ -174,6 +219,7 @@ def generate(
     written = sorted(p for name in names for p in (destination / name).rglob("*") if p.is_file())
     for path in written:
         if path.suffix == ".ipynb":
+            record_graded_parts(path)
             normalise_notebook(path)
     return written
 

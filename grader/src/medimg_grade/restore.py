@@ -77,7 +77,7 @@ class SourceNotebook:
     hidden : set of str
         ``grade_id`` of the test cells that contain hidden tests.
     max_score : float
-        Total points of the notebook.
+        Total points of the notebook (manually graded answers and tasks included).
     """
 
     name: str
@@ -162,7 +162,7 @@ def register_assignment(source_dir: Path, name: str, *, db_url: str, config: Con
         points = sum(
             float(_nbgrader(c).get("points", 0))
             for c in cells.values()
-            if _nbgrader(c).get("grade")
+            if _nbgrader(c).get("grade") or _nbgrader(c).get("task")
         )
         assignment.notebooks[path.stem] = SourceNotebook(path.stem, nb, cells, hidden, points)
     return assignment

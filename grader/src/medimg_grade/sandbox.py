@@ -13,8 +13,12 @@ cannot see. When the grader runs as root the sandboxed processes run under an
 unprivileged user id with no capabilities, so that ``RLIMIT_NPROC`` applies.
 
 Limits: ``RLIMIT_AS`` (memory), ``RLIMIT_CPU``, ``RLIMIT_NPROC`` (processes and
-threads), ``RLIMIT_FSIZE`` (largest file), ``RLIMIT_CORE`` = 0, plus a wall-clock
-timeout that kills the sandbox (its PID namespace dies with it).
+threads), ``RLIMIT_FSIZE`` (largest file), ``RLIMIT_CORE`` = 0, set by an exec wrapper
+(util-linux ``prlimit``) rather than ``preexec_fn``, plus a wall-clock timeout that kills
+the sandbox (its PID namespace dies with it).
+
+A :class:`Sandbox` can be started before its notebook is known: its kernel boots while
+the grader is busy elsewhere, and it then runs exactly one notebook.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import contextlib
 import fcntl
 import functools
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -236,27 +239,68 @@ def sandbox_env(home: str) -> dict[str, str]:
         "ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "NBGRADER_EXECUTION": "autograde",
+        # Which grading process started the sandbox (lets tests find leftover processes).
+        "MEDIMG_GRADE_PARENT": str(os.getpid()),
     }
 
 
-def _limit_preexec(limits: Limits, *, cpu_s: int):
-    def apply() -> None:
-        memory = limits.memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        os.setpgid(0, 0)
-
-    return apply
+#: Exec wrapper used when util-linux's ``prlimit`` is missing: sets the limits, then execs.
+_LIMIT_WRAPPER = (
+    "import os, resource, sys\n"
+    "for name, soft, hard in zip(*[iter(sys.argv[1].split(','))] * 3):\n"
+    "    resource.setrlimit(getattr(resource, name), (int(soft), int(hard)))\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
 
 
-@contextlib.contextmanager
-def _uid_slot():
-    """Reserve an unprivileged uid for one sandbox (only needed when running as root)."""
+def limit_command(argv: list[str], limits: Limits, *, cpu_s: int) -> list[str]:
+    """Prefix ``argv`` with a wrapper that sets the resource limits, then execs it.
+
+    The limits are set in the child itself before ``exec`` (no ``preexec_fn``, which is
+    unsafe in a threaded grader): with util-linux's ``prlimit`` when available, else with
+    a tiny Python wrapper.
+
+    Parameters
+    ----------
+    argv : list of str
+        The command to run under the limits.
+    limits : Limits
+        Memory limit (``RLIMIT_AS``, MiB).
+    cpu_s : int
+        ``RLIMIT_CPU`` soft limit in seconds (hard limit 5 s later).
+
+    Returns
+    -------
+    list of str
+        The wrapped command.
+
+    Examples
+    --------
+    >>> cmd = limit_command(["/bin/true"], Limits(memory_mb=512), cpu_s=60)
+    >>> cmd[-1], str(512 * 2**20) in " ".join(cmd)
+    ('/bin/true', True)
+    """
+    memory = limits.memory_mb * 2**20
+    values = [
+        ("RLIMIT_AS", memory, memory),
+        ("RLIMIT_CPU", cpu_s, cpu_s + 5),
+        ("RLIMIT_FSIZE", MAX_FILE_BYTES, MAX_FILE_BYTES),
+        ("RLIMIT_CORE", 0, 0),
+    ]
+    prlimit = shutil.which("prlimit")
+    if prlimit is not None:
+        flags = {"RLIMIT_AS": "--as", "RLIMIT_CPU": "--cpu", "RLIMIT_FSIZE": "--fsize"}
+        flags["RLIMIT_CORE"] = "--core"
+        return [prlimit, *(f"{flags[n]}={s}:{h}" for n, s, h in values), "--", *argv]
+    spec = ",".join(f"{n},{s},{h}" for n, s, h in values)
+    exe = shutil.which(argv[0]) or argv[0]
+    return [sys.executable, "-I", "-c", _LIMIT_WRAPPER, spec, exe, *argv[1:]]
+
+
+def _acquire_uid():
+    """Reserve an unprivileged uid for one sandbox: ``(uid, lock)``; ``(None, None)`` unless root."""
     if os.geteuid() != 0:
-        yield None
-        return
+        return None, None
     SLOT_DIR.mkdir(mode=0o700, exist_ok=True)
     for slot in range(1024):
         handle = open(SLOT_DIR / f"{slot}.lock", "w")
@@ -265,11 +309,7 @@ def _uid_slot():
         except OSError:
             handle.close()
             continue
-        try:
-            yield SANDBOX_UID_BASE + slot
-        finally:
-            handle.close()
-        return
+        return SANDBOX_UID_BASE + slot, handle
     raise RuntimeError("no free sandbox user id slot")
 
 
@@ -278,6 +318,166 @@ def _kill_group(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         proc.kill()
+
+
+class Sandbox:
+    """One fresh sandbox: started ahead of time, used for exactly one notebook.
+
+    :meth:`start` launches the sandbox; its runner boots the kernel and injects the
+    agent while the grader is still busy with other submissions, then waits. :meth:`run`
+    hands it the notebook and waits for the result; :meth:`discard` throws an unused one
+    away. A sandbox never runs a second notebook.
+
+    Parameters
+    ----------
+    limits : Limits
+        Time, memory and process limits.
+    require_sandbox : bool
+        Raise instead of falling back to rlimits only when ``bwrap`` is unavailable.
+    """
+
+    def __init__(self, limits: Limits, *, require_sandbox: bool = False) -> None:
+        from medimg_grade.execute import STARTUP_S
+
+        self.limits = limits
+        self.bwrap = bwrap_path()
+        self.warnings: list[str] = []
+        if self.bwrap is None:
+            if require_sandbox:
+                raise RuntimeError("bubblewrap (bwrap) is not available")
+            self.warnings.append("UNSANDBOXED: bwrap unavailable, resource limits only")
+            print(
+                "medimg-grade: WARNING: bubblewrap (bwrap) is not available; the submission "
+                "runs WITHOUT filesystem or network isolation (resource limits only)",
+                file=sys.stderr,
+            )
+        self.startup_s = STARTUP_S
+        self.started = time.monotonic()
+        self.private = Path(tempfile.mkdtemp(prefix="medimg-grade-"))
+        self.uid, self._uid_lock = _acquire_uid()
+        self.src = self.private / "in.ipynb"
+        self.src.write_text("", encoding="utf-8")
+        self.dst = self.private / "out.ipynb"
+        self.log = self.private / "stderr.log"
+        in_fd = os.open(self.src, os.O_RDONLY)
+        out_fd = os.open(self.dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        err_fd = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        go_read, self._go = os.pipe()
+        runner = [
+            sys.executable,
+            "-I",
+            "-m",
+            "medimg_grade.execute",
+            f"fd:{in_fd}",
+            f"fd:{out_fd}",
+            "--go",
+            f"fd:{go_read}",
+            "--timeout",
+            f"{limits.timeout_s:g}",
+            "--max-output-bytes",
+            str(limits.max_output_bytes),
+            "--nproc",
+            str(limits.nproc),
+        ]
+        if self.bwrap is not None:
+            home = "/home/student"
+            argv = bwrap_command(self.bwrap, [*runner, "--fast-exit"], uid=self.uid)
+            cwd = None
+        else:
+            home = str(self.private / "home")
+            Path(home).mkdir()
+            argv, cwd = runner, home
+        cpu_s = int(STARTUP_S + limits.timeout_s + GRACE_S) + 10
+        try:
+            self.proc = subprocess.Popen(
+                limit_command(argv, limits, cpu_s=cpu_s),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err_fd,
+                env=sandbox_env(home),
+                cwd=cwd,
+                pass_fds=(in_fd, out_fd, go_read),
+                start_new_session=True,  # own process group: the wall clock kills it all
+            )
+        except BaseException:
+            os.close(self._go)
+            self._cleanup()
+            raise
+        finally:
+            for fd in (in_fd, out_fd, err_fd, go_read):
+                os.close(fd)
+
+    @classmethod
+    def start(cls, limits: Limits, *, require_sandbox: bool = False) -> Sandbox:
+        """Launch a sandbox that boots its kernel and waits for a notebook."""
+        return cls(limits, require_sandbox=require_sandbox)
+
+    def _cleanup(self) -> None:
+        shutil.rmtree(self.private, ignore_errors=True)
+        if self._uid_lock is not None:
+            self._uid_lock.close()
+            self._uid_lock = None
+
+    def run(self, notebook_json: str) -> Execution:
+        """Execute one restored notebook in this sandbox and return the result.
+
+        Parameters
+        ----------
+        notebook_json : str
+            The restored notebook (nbformat 4 JSON).
+
+        Returns
+        -------
+        Execution
+            The executed notebook text (if any) and how the sandbox ended.
+        """
+        self.src.write_text(notebook_json, encoding="utf-8")
+        start = time.monotonic()
+        booting = max(0.0, self.started + self.startup_s - start)
+        wall = booting + self.limits.timeout_s + GRACE_S
+        killed = ""
+        with contextlib.suppress(BrokenPipeError):  # a runner that already died
+            os.write(self._go, b"g")
+        os.close(self._go)
+        try:
+            self.proc.wait(timeout=wall)
+        except subprocess.TimeoutExpired:
+            killed = "timeout"
+            _kill_group(self.proc)
+            self.proc.wait()
+        finally:
+            _kill_group(self.proc)
+        try:
+            with self.log.open("rb") as handle:
+                handle.seek(max(0, self.log.stat().st_size - 4000))
+                err = handle.read()
+            text = None
+            size = self.dst.stat().st_size
+            if 0 < size <= MAX_FILE_BYTES:
+                text = self.dst.read_text(encoding="utf-8", errors="replace")
+        finally:
+            self._cleanup()
+        return Execution(
+            notebook=text,
+            returncode=self.proc.returncode,
+            killed=killed,
+            sandboxed=self.bwrap is not None,
+            stderr=err.decode("utf-8", errors="replace"),
+            seconds=time.monotonic() - start,
+            warnings=self.warnings,
+        )
+
+    def discard(self) -> None:
+        """Stop an unused sandbox (its runner sees no notebook and exits)."""
+        with contextlib.suppress(OSError):
+            os.close(self._go)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        _kill_group(self.proc)
+        self.proc.wait()
+        self._cleanup()
 
 
 def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False) -> Execution:
@@ -297,89 +497,4 @@ def execute(notebook_json: str, limits: Limits, *, require_sandbox: bool = False
     Execution
         The executed notebook text (if any) and how the sandbox ended.
     """
-    bwrap = bwrap_path()
-    warnings: list[str] = []
-    if bwrap is None:
-        if require_sandbox:
-            raise RuntimeError("bubblewrap (bwrap) is not available")
-        warnings.append("UNSANDBOXED: bwrap unavailable, resource limits only")
-        print(
-            "medimg-grade: WARNING: bubblewrap (bwrap) is not available; the submission runs "
-            "WITHOUT filesystem or network isolation (resource limits only)",
-            file=sys.stderr,
-        )
-    from medimg_grade.execute import STARTUP_S
-
-    wall = STARTUP_S + limits.timeout_s + GRACE_S
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="medimg-grade-") as private, _uid_slot() as uid:
-        private_dir = Path(private)
-        src = private_dir / "in.ipynb"
-        src.write_text(notebook_json, encoding="utf-8")
-        dst = private_dir / "out.ipynb"
-        in_fd = os.open(src, os.O_RDONLY)
-        out_fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        log = private_dir / "stderr.log"
-        err_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        runner = [
-            sys.executable,
-            "-m",
-            "medimg_grade.execute",
-            f"fd:{in_fd}",
-            f"fd:{out_fd}",
-            "--timeout",
-            f"{limits.timeout_s:g}",
-            "--max-output-bytes",
-            str(limits.max_output_bytes),
-            "--nproc",
-            str(limits.nproc),
-        ]
-        if bwrap is not None:
-            home = "/home/student"
-            argv = bwrap_command(bwrap, [*runner, "--fast-exit"], uid=uid)
-            cwd = None
-        else:
-            home = str(private_dir / "home")
-            Path(home).mkdir()
-            argv, cwd = runner, home
-        cpu_s = int(wall) + 10
-        killed = ""
-        try:
-            proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=err_fd,
-                env=sandbox_env(home),
-                cwd=cwd,
-                pass_fds=(in_fd, out_fd),
-                preexec_fn=_limit_preexec(limits, cpu_s=cpu_s),
-            )
-        finally:
-            os.close(in_fd)
-            os.close(out_fd)
-            os.close(err_fd)
-        try:
-            proc.wait(timeout=wall)
-        except subprocess.TimeoutExpired:
-            killed = "timeout"
-            _kill_group(proc)
-            proc.wait()
-        finally:
-            _kill_group(proc)
-        with log.open("rb") as handle:
-            handle.seek(max(0, log.stat().st_size - 4000))
-            err = handle.read()
-        text = None
-        size = dst.stat().st_size
-        if 0 < size <= MAX_FILE_BYTES:
-            text = dst.read_text(encoding="utf-8", errors="replace")
-    return Execution(
-        notebook=text,
-        returncode=proc.returncode,
-        killed=killed,
-        sandboxed=bwrap is not None,
-        stderr=err.decode("utf-8", errors="replace"),
-        seconds=time.monotonic() - start,
-        warnings=warnings,
-    )
+    return Sandbox.start(limits, require_sandbox=require_sandbox).run(notebook_json)

@@ -1,10 +1,13 @@
-"""Small pieces shared by several demos: interpolators, the demo image, a zoom window."""
+"""Small pieces shared by several demos: on-screen names, the demo images, a zoom window.
+
+Nothing here computes what a chapter teaches: interpolators come from
+`medimg.resampling.INTERPOLATORS`, display windows from `medimg.intensity.WINDOW_PRESETS`.
+"""
 
 from __future__ import annotations
 
 import functools
 
-import matplotlib.pyplot as plt
 import numpy as np
 import SimpleITK as sitk
 from matplotlib.axes import Axes
@@ -12,61 +15,42 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from medimg import data
-from medimg.display import imshow_mm
+from medimg import data, intensity
+from medimg.display import imshow_mm, set_image
 
 __all__ = [
-    "INTERPOLATORS",
     "INTERPOLATOR_LABELS",
-    "ct_head_air",
-    "interpolator",
+    "SOFT_TISSUE",
+    "ZoomView",
+    "ct_head_padding_to_air",
     "log_counts_axis",
     "zoom_box",
-    "zoom_figure",
 ]
 
-#: Interpolator names used by the demos -> SimpleITK constants.
-INTERPOLATORS = {
-    "nearest": sitk.sitkNearestNeighbor,
-    "linear": sitk.sitkLinear,
-    "bspline": sitk.sitkBSpline,
-}
-#: How the interpolators are named on screen.
+#: How the interpolators of `medimg.resampling.INTERPOLATORS` are named on screen.
 INTERPOLATOR_LABELS = {
     "nearest": "nearest neighbour",
     "linear": "linear",
     "bspline": "cubic B-spline",
 }
 
-#: Soft-tissue display window (W 400, L 40) in HU, as (vmin, vmax).
-SOFT_TISSUE = (-160.0, 240.0)
-
-
-def interpolator(name: str) -> int:
-    """SimpleITK interpolator constant for ``"nearest"``, ``"linear"`` or ``"bspline"``."""
-    try:
-        return INTERPOLATORS[name]
-    except KeyError:
-        raise ValueError(
-            f"interpolator must be one of {sorted(INTERPOLATORS)}, got {name!r}"
-        ) from None
+#: The soft-tissue display window of `medimg.intensity.WINDOW_PRESETS`, as (vmin, vmax) in HU.
+SOFT_TISSUE = intensity.window_range(*intensity.WINDOW_PRESETS["soft tissue"])
 
 
 @functools.cache
-def ct_head_air() -> sitk.Image:
-    """Return the head CT of `medimg.data.ct_head` with its padding set to air.
+def ct_head_padding_to_air() -> sitk.Image:
+    """Return the head CT of `medimg.data.ct_head` after `medimg.intensity.padding_to_air`.
 
-    Outside the reconstruction circle the scanner stores -3024 HU, a code rather than a
-    measurement; here those pixels are set to air (-1024 HU) so that statistics such as the
-    intensity range and the signal power describe the patient. Values in HU, 512 x 512,
-    0.4785 mm, float32, same geometry as the file.
+    Outside the reconstruction circle the file stores -3024 HU, a code rather than a
+    measurement; the demos that measure noise set it to air (-1000 HU) and say so on the
+    page. Float32, 512 x 512, 0.4785 mm, the file's geometry.
     """
-    image = sitk.Cast(data.ct_head(), sitk.sitkFloat32)
-    return sitk.Threshold(image, lower=-1024.0, upper=1.0e9, outsideValue=-1024.0)
+    return intensity.padding_to_air(data.ct_head())
 
 
 def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) -> tuple:
-    """Return a square zoom window inside a 2D image, in mm.
+    """Return a square zoom window inside a 2D image, in mm (a layout choice, not a result).
 
     Parameters
     ----------
@@ -95,10 +79,10 @@ def zoom_box(image: sitk.Image, *, fraction: float = 0.2, centre=(0.35, 0.4)) ->
     )
 
 
-def zoom_figure(
-    image: sitk.Image, zoom: tuple, *, window: tuple[float, float], zoom_title: str
-) -> tuple[Figure, Axes, Axes]:
-    """Draw a 2D image with a zoom region marked (left) and that region enlarged (right).
+class ZoomView:
+    """A 2D image with a zoom region marked (left) and that region enlarged (right).
+
+    Built once; `update` swaps the image and the texts in place.
 
     Parameters
     ----------
@@ -108,23 +92,38 @@ def zoom_figure(
         Zoom window in mm, as `zoom_box` returns it.
     window : (float, float)
         Display range (vmin, vmax), e.g. in HU.
-    zoom_title : str
-        Title of the enlarged panel.
-
-    Returns
-    -------
-    (figure, full_axes, zoom_axes)
+    zoom_title, title : str
+        Title of the enlarged panel, and of the figure.
     """
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.8))
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.86, wspace=0.3)
-    imshow_mm(image, ax=ax1, vmin=window[0], vmax=window[1])
-    (x0, x1), (y0, y1) = zoom
-    ax1.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="tab:orange", lw=1.5))
-    imshow_mm(image, ax=ax2, vmin=window[0], vmax=window[1])
-    ax2.set_xlim(x0, x1)
-    ax2.set_ylim(y1, y0)
-    ax2.set_title(zoom_title, fontsize=9)
-    return fig, ax1, ax2
+
+    def __init__(
+        self, image: sitk.Image, zoom: tuple, *, window: tuple, zoom_title: str, title: str
+    ) -> None:
+        self.figure = fig = Figure(figsize=(7.6, 3.8))
+        ax1, ax2 = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.86, wspace=0.3)
+        self.axes = (ax1, ax2)
+        self.full = imshow_mm(image, ax=ax1, vmin=window[0], vmax=window[1])
+        (x0, x1), (y0, y1) = zoom
+        box = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="tab:orange", lw=1.5)
+        ax1.add_patch(box)
+        self.zoomed = imshow_mm(image, ax=ax2, vmin=window[0], vmax=window[1])
+        self.limits = (ax1.get_xlim(), ax1.get_ylim())
+        ax2.set_xlim(x0, x1)
+        ax2.set_ylim(y1, y0)
+        self.zoom_title = ax2.set_title(zoom_title, fontsize=9)
+        self.title = fig.suptitle(title, fontsize=10)
+        #: What changes from one update to the next (drawn in this order over the rest).
+        self.animated = [self.full, box, self.zoomed, self.zoom_title, self.title]
+
+    def show(self, image: sitk.Image, *, zoom_title: str, title: str) -> None:
+        """Show another image (same field of view) and texts, in place."""
+        for artist in (self.full, self.zoomed):
+            set_image(artist, image)
+        self.axes[0].set_xlim(*self.limits[0])
+        self.axes[0].set_ylim(*self.limits[1])
+        self.zoom_title.set_text(zoom_title)
+        self.title.set_text(title)
 
 
 def log_counts_axis(ax: Axes) -> None:

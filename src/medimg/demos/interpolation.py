@@ -1,9 +1,10 @@
 """Demo: resampling an image to a new pixel spacing with different interpolators.
 
-The new grid covers the same field of view: its size is ``round(size * spacing /
-new_spacing)`` (`medimg.geometry.resampled_size`; 512 px at 1 mm -> 341 px at 1.5 mm) and
-its origin is moved by half the change of spacing so that the outer pixel edges stay put.
-The head CT has 0.4785 mm pixels, so at 1.5 mm it becomes 163 x 163 px.
+The compute step is `medimg.resampling.resample_to_spacing`, the function chapter 5
+teaches, with its convention: the **origin is kept** (sample 0 stays at the same world
+point) and the new size is ``round(size * spacing / new_spacing)``
+(`medimg.geometry.resampled_size`: 512 px at 1 mm -> 341 px at 1.5 mm). The head CT has
+0.4785 mm pixels, so at 1.5 mm it becomes 163 x 163 px.
 """
 
 from __future__ import annotations
@@ -12,21 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import SimpleITK as sitk
-from matplotlib.figure import Figure
 
 from medimg import data
-from medimg.demos._common import (
-    INTERPOLATOR_LABELS,
-    INTERPOLATORS,
-    SOFT_TISSUE,
-    interpolator,
-    zoom_box,
-    zoom_figure,
-)
+from medimg.demos._common import INTERPOLATOR_LABELS, SOFT_TISSUE, ZoomView, zoom_box
 from medimg.demos._static import Sweep, render_frames, sweep_html
-from medimg.geometry import direction_matrix, resampled_size
+from medimg.resampling import INTERPOLATORS, resample_to_spacing
 
-__all__ = ["InterpolationResult", "compute", "draw", "static_html", "widget"]
+__all__ = ["InterpolationResult", "View", "compute", "draw", "static_html", "widget"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,10 @@ class InterpolationResult:
 def compute(
     image: sitk.Image, *, new_spacing: float, interpolator_name: str = "linear"
 ) -> InterpolationResult:
-    """Resample ``image`` to an isotropic ``new_spacing`` (mm) over the same field of view.
+    """Resample ``image`` to an isotropic ``new_spacing`` (mm), origin kept.
+
+    The same as ``resample_to_spacing(float32 image, new_spacing, interpolator=...,
+    default_value=image minimum)``.
 
     Parameters
     ----------
@@ -86,61 +82,57 @@ def compute(
     """
     if not np.isfinite(new_spacing) or new_spacing <= 0:
         raise ValueError(f"new_spacing must be > 0 mm, got {new_spacing}")
-    kind = interpolator(interpolator_name)
+    if interpolator_name not in INTERPOLATORS:
+        raise ValueError(
+            f"interpolator_name must be one of {sorted(INTERPOLATORS)}, got {interpolator_name!r}"
+        )
     dim = image.GetDimension()
-    spacing_in = np.array(image.GetSpacing())
-    spacing_out = np.full(dim, float(new_spacing))
-    size_out = resampled_size(image.GetSize(), spacing_in, spacing_out)
-    matrix = direction_matrix(image.GetDirection(), dim)
-    origin = np.array(image.GetOrigin()) + matrix @ ((spacing_out - spacing_in) / 2)
-    resampled = sitk.Resample(
+    resampled = resample_to_spacing(
         sitk.Cast(image, sitk.sitkFloat32),
-        size_out,
-        sitk.Transform(),
-        kind,
-        tuple(origin),
-        tuple(spacing_out),
-        image.GetDirection(),
-        float(np.min(sitk.GetArrayViewFromImage(image))),
-        sitk.sitkFloat32,
+        float(new_spacing),
+        interpolator=interpolator_name,
+        default_value=float(np.min(sitk.GetArrayViewFromImage(image))),
     )
     return InterpolationResult(
         image=resampled,
         interpolator=interpolator_name,
         size_in=image.GetSize(),
-        size_out=size_out,
-        spacing_in=tuple(float(s) for s in spacing_in),
-        spacing_out=tuple(float(s) for s in spacing_out),
+        size_out=resampled.GetSize(),
+        spacing_in=tuple(float(s) for s in image.GetSpacing()),
+        spacing_out=tuple(float(s) for s in resampled.GetSpacing()),
         zoom=zoom_box(image, fraction=0.16, centre=(0.52, 0.28)) if dim == 2 else None,
     )
 
 
-def draw(result: InterpolationResult, *, window=SOFT_TISSUE) -> Figure:
-    """Draw the resampled image with the zoom region marked, and the zoomed region.
+def _titles(result: InterpolationResult) -> dict:
+    return {
+        "zoom_title": f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
+        "title": (
+            f"{result.size_in[0]} x {result.size_in[1]} px at {result.spacing_in[0]:.4g} mm → "
+            f"{result.size_out[0]} x {result.size_out[1]} px at {result.spacing_out[0]:.4g} mm"
+        ),
+    }
 
-    Parameters
-    ----------
-    result : InterpolationResult
-        From `compute` (a 2D image).
-    window : (float, float)
-        Display range in HU.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+class View:
+    """The demo's figure: resampled image with the zoom region, and the zoomed region.
+
+    Built once from a result; `update` changes the artists in place.
     """
-    fig, _, _ = zoom_figure(
-        result.image,
-        result.zoom,
-        window=window,
-        zoom_title=f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
-    )
-    fig.suptitle(
-        f"{result.size_in[0]} x {result.size_in[1]} px at {result.spacing_in[0]:.4g} mm → "
-        f"{result.size_out[0]} x {result.size_out[1]} px at {result.spacing_out[0]:.4g} mm",
-        fontsize=10,
-    )
-    return fig
+
+    def __init__(self, result: InterpolationResult, *, window=SOFT_TISSUE) -> None:
+        self._zoom = ZoomView(result.image, result.zoom, window=window, **_titles(result))
+        self.figure = self._zoom.figure
+        self.animated = self._zoom.animated
+
+    def update(self, result: InterpolationResult) -> None:
+        """Show another result in the same figure."""
+        self._zoom.show(result.image, **_titles(result))
+
+
+def draw(result: InterpolationResult, *, window=SOFT_TISSUE):
+    """Draw a result as a new figure (for the pre-rendered version): ``View(result).figure``."""
+    return View(result, window=window).figure
 
 
 def _summary(result: InterpolationResult) -> str:
@@ -212,5 +204,5 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
         ),
     }
     return DemoWidget(
-        controls, lambda **kw: compute(image, **kw), draw, summary=_summary, display=display
+        controls, lambda **kw: compute(image, **kw), View, summary=_summary, display=display
     )

@@ -1,9 +1,11 @@
 """Demo: rotating an image about its physical centre with different interpolators.
 
-The rotated image lives on the same grid as the input. For every output pixel at world
-point ``p`` the value is looked up (interpolated) in the input at ``R(-angle) (p - c) + c``,
-where ``c`` is the centre of the field of view in mm. Positive angles turn the content
-from +x towards +y, which looks clockwise on screen because y points down in the display.
+The compute step is `medimg.resampling.rotate`, the function chapter 5 teaches: the
+rotated image lives on the input grid; for every output pixel at world point ``p`` the
+value is interpolated in the input at ``R(-angle) (p - c) + c``, with ``c``
+(`medimg.resampling.physical_centre`) the centre of the field of view in mm. Positive
+angles turn the content from +x towards +y, which looks clockwise on screen because y
+points down in the display.
 """
 
 from __future__ import annotations
@@ -12,35 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import SimpleITK as sitk
-from matplotlib.figure import Figure
 
 from medimg import data
-from medimg.demos._common import (
-    INTERPOLATOR_LABELS,
-    INTERPOLATORS,
-    SOFT_TISSUE,
-    interpolator,
-    zoom_box,
-    zoom_figure,
-)
+from medimg.demos._common import INTERPOLATOR_LABELS, SOFT_TISSUE, ZoomView, zoom_box
 from medimg.demos._static import Sweep, render_frames, sweep_html
+from medimg.resampling import INTERPOLATORS, physical_centre, rotate
 
-__all__ = ["RotationResult", "compute", "draw", "physical_centre", "static_html", "widget"]
-
-
-def physical_centre(image: sitk.Image) -> tuple[float, ...]:
-    """World point (mm, x, y[, z] order) at the centre of the image's field of view.
-
-    Examples
-    --------
-    >>> import SimpleITK as sitk
-    >>> image = sitk.Image(5, 3, sitk.sitkUInt8)
-    >>> image.SetSpacing((2.0, 1.0))
-    >>> physical_centre(image)
-    (4.0, 1.0)
-    """
-    centre_index = [(n - 1) / 2 for n in image.GetSize()]
-    return tuple(float(v) for v in image.TransformContinuousIndexToPhysicalPoint(centre_index))
+__all__ = ["RotationResult", "View", "compute", "draw", "static_html", "widget"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +53,9 @@ def compute(
 ) -> RotationResult:
     """Rotate a 2D image by ``angle`` degrees about its physical centre.
 
+    The same as ``rotate(float32 image, angle, interpolator=..., default_value=image
+    minimum)``.
+
     Parameters
     ----------
     image : SimpleITK.Image
@@ -101,52 +84,55 @@ def compute(
         raise ValueError(f"image must be 2D, got {image.GetDimension()}D")
     if not np.isfinite(angle):
         raise ValueError(f"angle must be a finite number of degrees, got {angle}")
-    kind = interpolator(interpolator_name)
-    centre = physical_centre(image)
-    transform = sitk.Euler2DTransform(centre, -np.deg2rad(float(angle)))
-    rotated = sitk.Resample(
+    if interpolator_name not in INTERPOLATORS:
+        raise ValueError(
+            f"interpolator_name must be one of {sorted(INTERPOLATORS)}, got {interpolator_name!r}"
+        )
+    rotated = rotate(
         sitk.Cast(image, sitk.sitkFloat32),
-        image,
-        transform,
-        kind,
-        float(np.min(sitk.GetArrayViewFromImage(image))),
-        sitk.sitkFloat32,
+        float(angle),
+        interpolator=interpolator_name,
+        default_value=float(np.min(sitk.GetArrayViewFromImage(image))),
     )
     return RotationResult(
         image=rotated,
         angle=float(angle),
         interpolator=interpolator_name,
-        centre=centre,
+        centre=tuple(float(c) for c in physical_centre(image)),
         zoom=zoom_box(image, fraction=0.16, centre=(0.52, 0.28)),
     )
 
 
-def draw(result: RotationResult, *, window=SOFT_TISSUE) -> Figure:
-    """Draw the rotated image with its centre and zoom region marked, and the zoomed region.
+def _titles(result: RotationResult) -> dict:
+    return {
+        "zoom_title": f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
+        "title": (
+            f"rotated by {result.angle:g}° about "
+            f"({result.centre[0]:.1f}, {result.centre[1]:.1f}) mm"
+        ),
+    }
 
-    Parameters
-    ----------
-    result : RotationResult
-        From `compute`.
-    window : (float, float)
-        Display range in HU.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+class View:
+    """The demo's figure: rotated image with its centre and zoom region, and the zoom.
+
+    Built once from a result; `update` changes the artists in place.
     """
-    fig, ax1, _ = zoom_figure(
-        result.image,
-        result.zoom,
-        window=window,
-        zoom_title=f"zoom, {INTERPOLATOR_LABELS[result.interpolator]}",
-    )
-    ax1.plot(*result.centre, "+", color="tab:orange", ms=10, mew=2)
-    fig.suptitle(
-        f"rotated by {result.angle:g}° about ({result.centre[0]:.1f}, {result.centre[1]:.1f}) mm",
-        fontsize=10,
-    )
-    return fig
+
+    def __init__(self, result: RotationResult, *, window=SOFT_TISSUE) -> None:
+        self._zoom = ZoomView(result.image, result.zoom, window=window, **_titles(result))
+        (centre,) = self._zoom.axes[0].plot(*result.centre, "+", color="tab:orange", ms=10, mew=2)
+        self.figure = self._zoom.figure
+        self.animated = [*self._zoom.animated, centre]
+
+    def update(self, result: RotationResult) -> None:
+        """Show another result in the same figure."""
+        self._zoom.show(result.image, **_titles(result))
+
+
+def draw(result: RotationResult, *, window=SOFT_TISSUE):
+    """Draw a result as a new figure (for the pre-rendered version): ``View(result).figure``."""
+    return View(result, window=window).figure
 
 
 def _summary(result: RotationResult) -> str:
@@ -213,5 +199,5 @@ def widget(image: sitk.Image | None = None, *, display: bool = True):
         ),
     }
     return DemoWidget(
-        controls, lambda **kw: compute(image, **kw), draw, summary=_summary, display=display
+        controls, lambda **kw: compute(image, **kw), View, summary=_summary, display=display
     )
