@@ -326,11 +326,32 @@ def _front_matter_end(lines: Sequence[str]) -> int:
 
 
 def page_sources(text: str) -> list[str]:
-    """Source code of the ``{code-cell}`` blocks of a MyST page (options removed)."""
+    r"""Return the source code of the ``{code-cell}`` blocks of a MyST page (options removed).
+
+    Parameters
+    ----------
+    text : str
+        The page.
+
+    Returns
+    -------
+    list of str
+        One source per block, in page order.
+
+    Examples
+    --------
+    >>> page_sources("```{code-cell} ipython3\n:tags: [hide-input]\n\nx = 1\n```\n")
+    ['x = 1']
+    """
     lines = text.splitlines()
     sources = []
     for first, last in _code_blocks(lines):
-        body = [line for line in lines[first + 1 : last] if not line.startswith(":")]
+        body = lines[first + 1 : last]
+        if body and body[0].strip() == "---":  # options as a YAML block
+            end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), 0)
+            body = body[end + 1 :]
+        while body and body[0].startswith(":"):  # options as ``:key: value`` lines
+            body = body[1:]
         sources.append("\n".join(body).strip("\n"))
     return sources
 

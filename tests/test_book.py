@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.book, pytest.mark.slow]
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
-CHAPTERS = [p for p in PAGES if re.match(r"book/(0\d|1[01])_", p)]
+CHAPTERS = [p for p in PAGES if re.match(r"book/\d\d_", p)]
 
 
 def _html(built_book, page):
@@ -30,8 +30,8 @@ def test_book_builds_without_warnings(built_book):
 
 
 def test_toc_has_every_part_of_the_lecture():
-    assert len(CHAPTERS) == 11
-    assert "book/12_references" in PAGES and "book/glossary" in PAGES
+    assert len(CHAPTERS) == 16  # 11 following the lecture, 5 beyond it
+    assert "book/references" in PAGES and "book/glossary" in PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)

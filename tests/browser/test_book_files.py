@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.book
 
-REFERENCES_PAGE = "book/12_references"
+REFERENCES_PAGE = "book/references"
 ASSET_ATTRIBUTES = {
     "script": "src",
     "link": "href",

@@ -26,7 +26,15 @@ from nbformat.v4 import new_output
 
 from medimg_grade.restore import SourceNotebook
 
-__all__ = ["Part", "PartResult", "diagnosis", "feedback_notebook", "parts", "render_feedback"]
+__all__ = [
+    "Part",
+    "PartResult",
+    "diagnosis",
+    "feedback_notebook",
+    "parts",
+    "render_feedback",
+    "summary_html",
+]
 
 #: Class of the diagnosis block that opens the outputs of a test cell.
 DIAGNOSIS_CLASS = "medimg-diagnosis"
