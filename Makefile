@@ -34,11 +34,12 @@ rebuild: setup  ## build from scratch, ignoring the execution cache
 system:  ## check (as root with apt: install) bubblewrap, chromium, postgresql for the tests
 	@sh .ci/system-packages
 
+# The course's files are UTF-8 whatever the machine's locale: tests run in Python's UTF-8 mode.
 test: system setup  ## run the whole test suite (builds the book, grades, drives Chromium)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
+	PYTHONUTF8=1 PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
 test-fast: setup  ## unit tests and doctests only
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m "not book and not nbgrader and not browser and not slow"
+	PYTHONUTF8=1 PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m "not book and not nbgrader and not browser and not slow"
 
 lint: setup  ## ruff, ruff format --check, codespell
 	$(BIN)/ruff check .

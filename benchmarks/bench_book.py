@@ -57,7 +57,7 @@ def main() -> dict:
         )
         cold = _build(copy)
         page = copy / TOUCHED_PAGE
-        page.write_text(page.read_text() + "\n<!-- touched -->\n")
+        page.write_text(page.read_text(encoding="utf-8") + "\n<!-- touched -->\n")
         warm = _build(copy)
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",

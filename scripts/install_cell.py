@@ -109,16 +109,16 @@ def read_course(root: Path = ROOT) -> Course:
     >>> course.pins["numpy"].startswith("numpy==")
     True
     """
-    init = (root / "src" / "medimg" / "__init__.py").read_text()
+    init = (root / "src" / "medimg" / "__init__.py").read_text(encoding="utf-8")
     match = re.search(r'^__version__ = "([^"]+)"', init, re.M)
     if match is None:
         raise ValueError(f"no __version__ in {root / 'src/medimg/__init__.py'}")
-    config = yaml.safe_load((root / "_config.yml").read_text())
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     url = (config.get("repository") or {}).get("url", "")
     if not url.startswith("https://"):
         raise ValueError(f"_config.yml: repository.url must be an https:// URL, got {url!r}")
     pins = {}
-    for line in (root / "requirements.txt").read_text().splitlines():
+    for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if "==" in line and not line.startswith("#"):
             pins[_normalise(line.split("==")[0])] = line
@@ -504,7 +504,11 @@ def notebook_with_cell(nb: nbformat.NotebookNode, source: str) -> nbformat.Noteb
 # ----------------------------------------------------------------------------- the course
 def targets(root: Path = ROOT) -> list[Path]:
     """Files that must carry the cell: notebook pages of ``book/`` and ``solutions/ps*/``."""
-    pages = [p for p in sorted((root / "book").glob("*.md")) if is_notebook_page(p.read_text())]
+    pages = [
+        p
+        for p in sorted((root / "book").glob("*.md"))
+        if is_notebook_page(p.read_text(encoding="utf-8"))
+    ]
     return pages + sorted((root / "solutions").glob("ps*/*.ipynb"))
 
 
@@ -523,7 +527,7 @@ def updated(path: Path, course: Course) -> str:
     str
         The file's new text (equal to its text when nothing changes).
     """
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     if path.suffix == ".md":
         source = cell_source(needs(imported_modules(page_sources(text)), course), course)
         return page_with_cell(text, source)
@@ -560,10 +564,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.print:
             print(f"== {path}")
             print(next(s for s in _sources_of(path, new) if MARKER in s), end="\n\n")
-        elif new != path.read_text():
+        elif new != path.read_text(encoding="utf-8"):
             stale.append(path)
             if args.apply:
-                path.write_text(new)
+                path.write_text(new, encoding="utf-8")
     for path in stale:
         print(f"{'updated' if args.apply else 'missing or stale install cell'}: {path}")
     if args.check and stale:

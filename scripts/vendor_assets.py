@@ -85,7 +85,9 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SO
 
 def package_version(package: str) -> str:
     """Return the installed version of an npm package from its ``package.json``."""
-    return json.loads((NODE_MODULES / package / "package.json").read_text())["version"]
+    return json.loads((NODE_MODULES / package / "package.json").read_text(encoding="utf-8"))[
+        "version"
+    ]
 
 
 def vendor(*, clean: bool = True) -> list[Path]:

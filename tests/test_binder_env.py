@@ -51,7 +51,7 @@ def _name(text: str) -> str:
 
 def _pins(path) -> tuple[dict[str, str], list[str]]:
     pins, other = {}, []
-    for line in path.read_text().splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -79,7 +79,7 @@ def page_and_notebook_imports() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     sources = []
     for page in sorted((ROOT / "book").glob("*.md")):
-        if "```{code-cell}" in page.read_text():
+        if "```{code-cell}" in page.read_text(encoding="utf-8"):
             sources.append((page, jupytext.read(page, fmt="myst")))
     for path in sorted((ROOT / "solutions").glob("ps*/*.ipynb")):
         sources.append((path, nbformat.read(path, as_version=4)))
@@ -145,7 +145,9 @@ def test_contains_every_distribution_the_pages_and_problem_sets_import(binder):
 def test_is_exactly_the_closure_of_what_runs_the_pages(binder):
     """Nothing missing (a page would fail) and nothing extra (no toolchain sneaks in)."""
     pins, _ = binder
-    medimg = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    medimg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
     owners = importlib.metadata.packages_distributions()
     imported = {
         owners[module][0]

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.book, pytest.mark.slow]
 
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 CHAPTERS = [p for p in PAGES if re.match(r"book/\d\d_", p)]
 

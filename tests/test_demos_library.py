@@ -164,7 +164,7 @@ FORBIDDEN_CALLS = {
 
 @pytest.mark.parametrize("path", sorted(DEMOS.glob("*.py")), ids=lambda p: p.name)
 def test_demo_sources_do_not_reimplement_library_computations(path):
-    tree = ast.parse(path.read_text())
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     called = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -185,7 +185,7 @@ def test_demo_sources_do_not_reimplement_library_computations(path):
 def test_demo_sources_define_no_window_presets(path):
     # The one table is medimg.intensity.WINDOW_PRESETS; a demo that typed its own
     # (width, level) pairs could contradict the chapters.
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     for width, level in intensity.WINDOW_PRESETS.values():
         assert f"({width:g}, {level:g})" not in text
         assert f"({width}, {level})" not in text

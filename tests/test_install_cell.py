@@ -67,7 +67,7 @@ def test_cell_names_version_repository_tag_and_pinned_data_packages():
 
 def test_pages_that_call_glue_also_install_myst_nb():
     page = ROOT / "book" / "07_thresholding.md"
-    modules = ic.imported_modules(ic.page_sources(page.read_text()))
+    modules = ic.imported_modules(ic.page_sources(page.read_text(encoding="utf-8")))
     assert "myst_nb" in modules
     assert ic.needs(modules, COURSE)["myst_nb"] == COURSE.pins["myst-nb"]
 
@@ -126,8 +126,17 @@ def test_cell_installs_what_is_missing_from_the_source_override(tmp_path):
     assert proc.stdout.strip() == "['-m', 'pip', 'install', '-q'] ['xyz==1'] {'check': True}"
 
 
+def _without_cell(text: str) -> str:
+    """The page as it was before any install cell was inserted."""
+    lines = text.splitlines()
+    blocks = [b for b in ic._code_blocks(lines) if any(ic.MARKER in x for x in lines[b[0] : b[1]])]
+    for first, last in reversed(blocks):
+        del lines[first : last + 2]
+    return "\n".join(lines) + "\n"
+
+
 def test_page_insertion_after_the_title_and_idempotent():
-    text = (ROOT / "book" / "04_images_in_space.md").read_text()
+    text = _without_cell((ROOT / "book" / "04_images_in_space.md").read_text(encoding="utf-8"))
     source = ic.cell_source(ic.needs(set(), COURSE), COURSE)
     once = ic.page_with_cell(text, source)
     assert ic.page_with_cell(once, source) == once
@@ -144,7 +153,7 @@ def test_page_insertion_after_the_title_and_idempotent():
 
 def test_jupytext_keeps_the_cell_and_its_tag():
     jupytext = pytest.importorskip("jupytext")
-    text = (ROOT / "book" / "04_images_in_space.md").read_text()
+    text = (ROOT / "book" / "04_images_in_space.md").read_text(encoding="utf-8")
     source = ic.cell_source(ic.needs(set(), COURSE), COURSE)
     nb = jupytext.reads(ic.page_with_cell(text, source), fmt="myst")
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
@@ -176,11 +185,11 @@ def test_check_and_apply_on_a_scratch_course(tmp_path):
     root = _scratch_course(tmp_path)
     page = root / "book" / "02_imaging_basics.md"
     # remove the cell from one page (if it is there) so that --check has something to report
-    lines = page.read_text().splitlines()
+    lines = page.read_text(encoding="utf-8").splitlines()
     blocks = [b for b in ic._code_blocks(lines) if any(ic.MARKER in x for x in lines[b[0] : b[1]])]
     for first, last in reversed(blocks):
         del lines[first : last + 2]
-    page.write_text("\n".join(lines) + "\n")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     script = root / "scripts" / "install_cell.py"
     check = subprocess.run(
         [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
@@ -195,7 +204,7 @@ def test_check_and_apply_on_a_scratch_course(tmp_path):
     # a --check right after --apply passes: the applied cells are stable (idempotent)
     assert subprocess.run([sys.executable, str(script), "--check"], check=False).returncode == 0
     for path in ic.targets(root):
-        assert ic.MARKER in path.read_text(), path
+        assert ic.MARKER in path.read_text(encoding="utf-8"), path
 
 
 def test_bad_root_names_the_argument(tmp_path):

@@ -56,7 +56,7 @@ def _load_install_cell():
 
 def _pins(*names: str) -> list[str]:
     pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
         if "==" in line and not line.startswith("#"):
             pins[line.split("==")[0].lower().replace("_", "-")] = line.strip()
     return [pins[name] for name in names]
@@ -108,7 +108,7 @@ def student(tmp_path_factory):
         IPYTHONDIR=str(folder / "ipython"),
         MPLCONFIGDIR=str(folder / "matplotlib"),
     )
-    (folder / "run.py").write_text(RUNNER)
+    (folder / "run.py").write_text(RUNNER, encoding="utf-8")
     return folder, python, env
 
 
@@ -182,7 +182,7 @@ def test_a_released_problem_set_runs_to_the_end(student):
 def test_a_downloaded_page_runs_to_the_end(student):
     ic = _load_install_cell()
     course = ic.read_course(ROOT)
-    text = PAGE.read_text()
+    text = PAGE.read_text(encoding="utf-8")
     source = ic.cell_source(ic.needs(ic.imported_modules(ic.page_sources(text)), course), course)
     nb = jupytext.reads(ic.page_with_cell(text, source), fmt="myst")
     code = [cell for cell in nb.cells if cell.cell_type == "code"]

@@ -81,7 +81,7 @@ def structure(assignment: str, root: Path = ROOT) -> Structure:
     the function's name. Manually graded answers (solution and grade) and tasks are collected
     in ``manual`` (grade_id -> points) and belong to no function.
     """
-    notebook = json.loads(source_notebook(assignment, root).read_text())
+    notebook = json.loads(source_notebook(assignment, root).read_text(encoding="utf-8"))
     result = Structure()
     current = None
     for cell in notebook["cells"]:
@@ -161,7 +161,7 @@ def run_course(assignment: str, spec: dict, root: Path = ROOT) -> dict:
             raise RuntimeError(
                 f"grading {assignment} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
             )
-        return json.loads(out_path.read_text())
+        return json.loads(out_path.read_text(encoding="utf-8"))
 
 
 def _error_texts(notebook: dict) -> dict[str, str]:
@@ -186,7 +186,7 @@ def main(root: Path, assignment: str, spec_path: Path, out_path: Path) -> None:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
 
-    spec = json.loads(spec_path.read_text())
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"course-{assignment}-") as tmp:
         course = Path(tmp)
@@ -203,7 +203,9 @@ def main(root: Path, assignment: str, spec_path: Path, out_path: Path) -> None:
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
             raise RuntimeError(result.get("log", "") + result.get("error", ""))
-        released = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text())
+        released = json.loads(
+            (course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
+        )
         for student, cells in spec.items():
             notebook = json.loads(json.dumps(released))
             new_cells = []
@@ -247,7 +249,7 @@ def main(root: Path, assignment: str, spec_path: Path, out_path: Path) -> None:
         errors = {}
         for student in spec:
             graded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
-            errors[student] = _error_texts(json.loads(graded.read_text()))
+            errors[student] = _error_texts(json.loads(graded.read_text(encoding="utf-8")))
     out_path.write_text(
         json.dumps({"scores": scores, "errors": errors, "seconds": time.perf_counter() - started})
     )

@@ -146,7 +146,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     target = build / "assignment_counts.json"
     try:
         build.mkdir(exist_ok=True)
-        merged = json.loads(target.read_text())["assignments"] if target.exists() else {}
+        merged = (
+            json.loads(target.read_text(encoding="utf-8"))["assignments"] if target.exists() else {}
+        )
         merged.update(rows)
         current = set(assignment_names())
         merged = {name: row for name, row in sorted(merged.items()) if name in current}

@@ -42,10 +42,10 @@ api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 result = api.generate_assignment(assignment, force=True, create=True)
 assert result["success"], result.get("log", "") + result.get("error", "")
 # the student hands in the release with the instructor's answers in the answer cells
-released = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text())
+released = json.loads((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
 answers = {
     c["metadata"]["nbgrader"]["grade_id"]: c["source"]
-    for c in json.loads(source.read_text())["cells"]
+    for c in json.loads(source.read_text(encoding="utf-8"))["cells"]
     if c.get("metadata", {}).get("nbgrader", {}).get("solution")
 }
 for cell in released["cells"]:

@@ -23,7 +23,7 @@ def secret_lines(assignment: str) -> set[str]:
 
 
 def _cell_sources(path: Path) -> list[str]:
-    notebook = json.loads(path.read_text())
+    notebook = json.loads(path.read_text(encoding="utf-8"))
     return ["".join(cell["source"]) for cell in notebook["cells"]]
 
 
@@ -129,7 +129,9 @@ def test_release_check_reports_an_edited_release(tmp_path):
     shutil.copytree(ROOT / "solutions" / assignment, tmp_path / "solutions" / assignment)
     shutil.copytree(EXERCISES / assignment, tmp_path / "exercises" / assignment)
     released = tmp_path / "exercises" / assignment / f"{assignment}.ipynb"
-    released.write_text(released.read_text().replace("raise NotImplementedError()", "pass", 1))
+    released.write_text(
+        released.read_text(encoding="utf-8").replace("raise NotImplementedError()", "pass", 1)
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "medimg_grade.release", "--check", "--root", str(tmp_path)],
         env=tool_env(),

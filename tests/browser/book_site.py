@@ -40,7 +40,7 @@ SCREENSHOT_PAGES = ("book/index", "book/04_images_in_space", "book/06_intensity_
 
 def toc_pages(toc_file: Path = TOC_FILE) -> list[str]:
     """Return the docnames of a Jupyter Book ``_toc.yml`` in reading order (root first)."""
-    toc = yaml.safe_load(toc_file.read_text())
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
     def walk(entries: list[dict]) -> None:

@@ -158,7 +158,9 @@ def audits(browser: object, server: str, site: Path, reports: Path) -> dict[str,
         finally:
             context.close()
     report = {
-        "axe-core": json.loads((AXE_JS.parents[1] / "VERSIONS.json").read_text())["axe-core"],
+        "axe-core": json.loads((AXE_JS.parents[1] / "VERSIONS.json").read_text(encoding="utf-8"))[
+            "axe-core"
+        ],
         "blocking_impacts": list(BLOCKING_IMPACTS),
         "pages": {name: result.axe for name, result in results.items()},
     }

@@ -42,7 +42,7 @@ LOOPBACK = ("127.0.0.1", "localhost")
 
 
 def _config() -> dict:
-    return yaml.safe_load((ROOT / "_config.yml").read_text())
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
 def allowed_external_prefixes() -> tuple[str, ...]:
@@ -206,7 +206,7 @@ def test_notebook_page_offers_its_ipynb_and_binder(site: Path, docname: str) -> 
     hrefs = [url for tag, url in links(page) if tag == "a"]
     downloads = [url for url in hrefs if url.endswith(f"_sources/{docname}.ipynb")]
     assert downloads, f"{docname}: no .ipynb download button"
-    notebook = json.loads((page.parent / downloads[0]).resolve().read_text())
+    notebook = json.loads((page.parent / downloads[0]).resolve().read_text(encoding="utf-8"))
     assert notebook["nbformat"] == 4
     assert notebook["cells"], f"{docname}: the downloadable notebook is empty"
     binder = [url for url in hrefs if "/v2/gh/" in url and f"urlpath=lab/tree/{docname}" in url]

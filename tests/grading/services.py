@@ -129,14 +129,14 @@ def postgres(timeout: float = 60.0) -> Iterator[Postgres]:
             timeout=timeout + 10,
         )
         started = True
-        server.pid = int((data / "postmaster.pid").read_text().split()[0])
+        server.pid = int((data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
         yield server
     finally:
         pidfile = data / "postmaster.pid"
         if started or pidfile.exists():  # also a server whose start timed out
             if not server.pid:
                 with contextlib.suppress(ValueError, IndexError, OSError):
-                    server.pid = int(pidfile.read_text().split()[0])
+                    server.pid = int(pidfile.read_text(encoding="utf-8").split()[0])
             subprocess.run(
                 [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                 capture_output=True,
@@ -238,7 +238,7 @@ def dask_cluster(n_workers: int = 2, timeout: float = 60.0) -> Iterator[DaskClus
                 if time.monotonic() > deadline or scheduler.poll() is not None:
                     raise RuntimeError(
                         "Dask cluster did not start: "
-                        + (logs / "scheduler.log").read_text()[-2000:]
+                        + (logs / "scheduler.log").read_text(encoding="utf-8")[-2000:]
                     ) from None
                 time.sleep(0.5)
         yield cluster

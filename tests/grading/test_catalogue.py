@@ -340,7 +340,9 @@ def test_gradebook_holds_the_scores_of_grades_csv(graded):
 
 
 def _feedback_text(root: Path, student: str) -> str:
-    html = (root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    html = (root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(
+        encoding="utf-8"
+    )
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
@@ -386,7 +388,7 @@ def _environ(proc: Path) -> bytes:
 
 def _uid(proc: Path) -> int | None:
     try:
-        for line in (proc / "status").read_text().splitlines():
+        for line in (proc / "status").read_text(encoding="utf-8").splitlines():
             if line.startswith("Uid:"):
                 return int(line.split()[1])
     except OSError:

@@ -36,7 +36,9 @@ def two_runs(tmp_path_factory):
 
 def test_local_cluster_matches_serial(two_runs):
     serial, parallel = two_runs
-    assert (parallel / "grades.csv").read_text() == (serial / "grades.csv").read_text()
+    assert (parallel / "grades.csv").read_text(encoding="utf-8") == (
+        serial / "grades.csv"
+    ).read_text(encoding="utf-8")
 
 
 def test_local_cluster_wrote_the_gradebook(two_runs):

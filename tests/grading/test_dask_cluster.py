@@ -51,7 +51,9 @@ def grade(root, *extra) -> subprocess.Popen:
 
 def rows(root) -> list[dict[str, str]]:
     path = root / "grades.csv"
-    return list(csv.DictReader(path.read_text().splitlines())) if path.exists() else []
+    return (
+        list(csv.DictReader(path.read_text(encoding="utf-8").splitlines())) if path.exists() else []
+    )
 
 
 def test_worker_killed_mid_run(tmp_path):

@@ -91,7 +91,7 @@ def run_export(course: Course, fmt: str, out_name: str) -> tuple[subprocess.Comp
         timeout=120,
         check=False,
     )
-    return proc, out.read_text() if out.exists() else ""
+    return proc, out.read_text(encoding="utf-8") if out.exists() else ""
 
 
 def test_canvas_file_columns_and_penalties(graded):
@@ -197,7 +197,7 @@ def test_feedback_refresh_needs_graded_notebooks(tmp_path, capsys):
 
 def test_grades_csv_shows_penalty_and_extension(graded):
     """grades.csv and the export apply the same policy and extensions (one place)."""
-    text = (graded.root / "grades.csv").read_text()
+    text = (graded.root / "grades.csv").read_text(encoding="utf-8")
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO(text))}
     cy, dee = rows["cy"], rows["dee"]
     assert (cy["raw_score"], cy["late_penalty"], cy["score"]) == ("3", "1.5", "1.5")

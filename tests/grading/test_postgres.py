@@ -116,6 +116,8 @@ def test_parallel_grading_with_manual_grades_on_postgres(tmp_path):
                     f"graded by the second grader: {written}"
                 )
                 assert sub.score == pytest.approx(auto + written), student
-    rows = list(csv.DictReader((course.root / "grades.csv").read_text().splitlines()))
+    rows = list(
+        csv.DictReader((course.root / "grades.csv").read_text(encoding="utf-8").splitlines())
+    )
     assert sorted(row["student"] for row in rows) == STUDENTS
     assert all(row["max_score"] == "5" for row in rows)

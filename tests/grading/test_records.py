@@ -61,7 +61,7 @@ def test_changed_test_in_the_source_regrades(fingerprints):
     course, current = fingerprints
     before = current()
     path = course.root / "solutions" / "fx01" / "fx01.ipynb"
-    path.write_text(path.read_text().replace("2.25", "2.250"))
+    path.write_text(path.read_text(encoding="utf-8").replace("2.25", "2.250"))
     assert current() != before
 
 

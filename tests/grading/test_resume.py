@@ -32,7 +32,7 @@ def _command(root: Path, workers: int) -> list[str]:
 def _graded(root: Path) -> int:
     state = root / ".grading" / "grades.csv.state.json"
     try:
-        return len(json.loads(state.read_text()))
+        return len(json.loads(state.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return 0
 

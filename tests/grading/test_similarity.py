@@ -386,12 +386,12 @@ def test_every_plant_found_and_no_independent_flagged(course):
     assert max(independent) < 0.5
     # the blank (template-only) submission has nothing to compare
     assert not any("blank" in (p.student_a, p.student_b) for p in pairs)
-    rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
     assert list(rows[0]) == list(similarity.CSV_COLUMNS)
     assert {
         frozenset((r["student_a"], r["student_b"])) for r in rows if r["flagged"] == "True"
     } == expected
-    page = html_path.read_text()
+    page = html_path.read_text(encoding="utf-8")
     assert "copy_renamed" in page and "bottom_value" in page and "lo = center - width / 2" in page
 
 

@@ -133,7 +133,7 @@ def term(tmp_path_factory):
     # Collect and grade.
     nbgrader("collect", "fx01", cwd=root)
     grading = medimg_grade("--workers", "2", "--timeout", "60", "--memory-mb", "1024", cwd=root)
-    first_grades = (root / "grades.csv").read_text()
+    first_grades = (root / "grades.csv").read_text(encoding="utf-8")
 
     # Manual grading, as the formgrader's GradeHandler.put and CommentHandler.put do.
     from nbgrader.api import Gradebook
@@ -192,7 +192,9 @@ def test_grades_csv_before_manual_grading(term):
 def test_export_has_manual_points_and_penalty(term):
     rows = {
         r["student"]: r
-        for r in csv.DictReader((term["root"] / "export.csv").read_text().splitlines())
+        for r in csv.DictReader(
+            (term["root"] / "export.csv").read_text(encoding="utf-8").splitlines()
+        )
     }
     for student, (_, _, points, _) in WORK.items():
         row = rows[student]
@@ -208,7 +210,7 @@ def test_students_fetched_their_feedback(term):
     for student, (_, _, points, remark) in WORK.items():
         pages = term["fetched"][student]
         assert len(pages) == 1, student
-        page = pages[0].read_text()
+        page = pages[0].read_text(encoding="utf-8")
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
         penalty = 1.0 if student == "cy" else 0.0
         total = AUTO[student] + points - penalty
@@ -217,12 +219,12 @@ def test_students_fetched_their_feedback(term):
         assert f"Written response (Score: {points:.1f} / 2.0)" in text, student
         assert f"Comments: {remark}" in text
         assert HIDDEN_SOURCE not in page  # hidden tests stay hidden
-    bo = term["fetched"]["bo"][0].read_text()
+    bo = term["fetched"]["bo"][0].read_text(encoding="utf-8")
     assert "Test failed" in bo
 
 
 def test_feedback_goes_only_to_its_student(term):
-    ann = term["fetched"]["ann"][0].read_text()
+    ann = term["fetched"]["ann"][0].read_text(encoding="utf-8")
     assert WORK["bo"][3] not in ann and WORK["cy"][3] not in ann
 
 
@@ -248,7 +250,9 @@ def course_sets(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("sets") / "course"
     (root / "solutions").mkdir(parents=True)
-    (root / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
+    (root / "nbgrader_config.py").write_text(
+        (REPO / "nbgrader_config.py").read_text(encoding="utf-8")
+    )
     manual = {}
     for name in SETS:
         source = REPO / "solutions" / name / f"{name}.ipynb"
@@ -260,7 +264,8 @@ def course_sets(tmp_path_factory):
         manual[name] = manual_cells(nbformat.read(source, as_version=4))
     medimg_grade("--workers", "2", "--timeout", "300", "--no-progress", cwd=root)
     grades = {
-        r["assignment"]: r for r in csv.DictReader((root / "grades.csv").read_text().splitlines())
+        r["assignment"]: r
+        for r in csv.DictReader((root / "grades.csv").read_text(encoding="utf-8").splitlines())
     }
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         for name, cells in manual.items():
@@ -274,7 +279,8 @@ def course_sets(tmp_path_factory):
     medimg_grade("export", "--format", "csv", "--roster", "roster.csv", "--out", "x.csv", cwd=root)
     medimg_grade("feedback", cwd=root)
     exported = {
-        r["assignment"]: r for r in csv.DictReader((root / "x.csv").read_text().splitlines())
+        r["assignment"]: r
+        for r in csv.DictReader((root / "x.csv").read_text(encoding="utf-8").splitlines())
     }
     return root, manual, grades, exported
 
@@ -297,7 +303,7 @@ def test_problem_set_auto_and_manual_grades(course_sets, name):
         maximum,
         "0",
     )
-    page = (root / "feedback" / "sol" / name / f"{name}.html").read_text()
+    page = (root / "feedback" / "sol" / name / f"{name}.html").read_text(encoding="utf-8")
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert f"{name} (Score: {maximum:.1f} / {maximum:.1f})" in text
     for gid in manual[name]:
