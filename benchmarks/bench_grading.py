@@ -1,12 +1,22 @@
-"""Grading throughput: ``medimg-grade`` (all cores, sandboxed) vs ``nbgrader autograde``.
+"""Grading throughput: ``medimg-grade`` (all cores, sandboxed) vs plain nbgrader, like with like.
 
-N synthetic submissions of one assignment (correct, wrong and hostile ones) are graded
-twice in the same run, each in its own copy of a temporary course: once by
-``medimg-grade --workers 0`` and once by plain ``nbgrader autograde ASSIGNMENT`` run as
-ONE batch over all students (how instructors run it). Prints a table, the machine's
-load average, and writes ``benchmarks/results/grading.json``.
+N synthetic submissions of one assignment (correct, wrong and hostile ones) are graded in
+the same run, each method in its own copy of a temporary course, and two comparisons are
+reported:
 
-Run with ``python -m benchmarks.bench_grading [--n 36]``.
+* **grading only**: ``medimg-grade --workers 0 --no-feedback`` vs ONE
+  ``nbgrader autograde ASSIGNMENT`` batch over all students (how instructors run it);
+* **grading + feedback**: ``medimg-grade --workers 0`` (which also writes every feedback
+  page) vs that ``nbgrader autograde`` batch followed by ONE
+  ``nbgrader generate_feedback ASSIGNMENT`` batch.
+
+The nbgrader side is run once: its autograde time is the grading-only figure, and autograde
+plus generate_feedback the grading + feedback figure. Scores of both ``medimg-grade`` runs
+are compared with nbgrader's gradebook. Prints a table with the machine (cores, load average
+before and after) and writes ``benchmarks/results/grading.json``.
+
+Run with ``python -m benchmarks grading`` (36 submissions) or
+``python -m benchmarks.bench_grading [--n 36]``.
 """
 
 from __future__ import annotations
@@ -103,56 +113,44 @@ def make_course(base: Path, n: int) -> tuple[Path, str, dict[str, str]]:
     return root, name, kinds
 
 
-def run_medimg_grade(root: Path, *, feedback: bool = True) -> dict:
-    """Time ``medimg-grade --workers 0`` on a course (``--no-feedback`` when asked)."""
+def _timed(argv: list[str], *, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, exit status, last lines of its stderr)."""
     start = time.perf_counter()
-    extra = [] if feedback else ["--no-feedback"]
-    proc = subprocess.run(
-        [
-            str(BIN / "medimg-grade"),
-            "--course-root",
-            str(root),
-            "--workers",
-            "0",
-            "--no-progress",
-            *extra,
-        ],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    return seconds, proc.returncode, proc.stderr[-2000:]
+
+
+def run_medimg_grade(root: Path, *, feedback: bool) -> dict:
+    """Time ``medimg-grade --workers 0`` on a course (``--no-feedback`` unless ``feedback``)."""
+    extra = [] if feedback else ["--no-feedback"]
+    argv = [str(BIN / "medimg-grade"), "--course-root", str(root), "--workers", "0"]
+    seconds, returncode, stderr = _timed([*argv, "--no-progress", *extra])
     with open(root / "grades.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    pages = len(list((root / "feedback").glob("*/*/*.html"))) if feedback else 0
     return {
         "seconds": seconds,
-        "returncode": proc.returncode,
+        "returncode": returncode,
         "rows": len(rows),
+        "feedback_pages": pages,
         "scores": {r["student"]: float(r["score"]) for r in rows},
+        "stderr": stderr,
     }
 
 
 def run_nbgrader_batch(root: Path, name: str, students: list[str]) -> dict:
-    """Time ``nbgrader generate_assignment`` once, then ONE ``nbgrader autograde`` for all."""
-    nbgrader = [str(BIN / "nbgrader")]
-    subprocess.run(
-        [*nbgrader, "generate_assignment", name, "--force"],
-        cwd=root,
-        env=_env(),
-        capture_output=True,
-        check=True,
-    )
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [*nbgrader, "autograde", name, "--force"],
-        cwd=root,
-        env=_env(),
-        capture_output=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    scores = {}
+    """Time ONE ``nbgrader autograde`` batch, then ONE ``nbgrader generate_feedback`` batch.
+
+    ``nbgrader generate_assignment`` runs first, untimed (instructors run it once).
+    """
+    nbgrader = str(BIN / "nbgrader")
+    _, returncode, stderr = _timed([nbgrader, "generate_assignment", name, "--force"], cwd=root)
+    if returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{stderr}")
+    autograde = _timed([nbgrader, "autograde", name, "--force"], cwd=root)
+    feedback = _timed([nbgrader, "generate_feedback", name, "--force"], cwd=root)
+    scores: dict[str, float | None] = {}
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -161,78 +159,166 @@ def run_nbgrader_batch(root: Path, name: str, students: list[str]) -> dict:
                 scores[student] = gb.find_submission(name, student).score
             except Exception:
                 scores[student] = None
-    return {"seconds": seconds, "returncode": proc.returncode, "scores": scores}
+    return {
+        "autograde_seconds": autograde[0],
+        "autograde_returncode": autograde[1],
+        "feedback_seconds": feedback[0],
+        "feedback_returncode": feedback[1],
+        "feedback_pages": len(list((root / "feedback").glob("*/*/*.html"))),
+        "scores": scores,
+    }
 
 
-def main(argv: list[str] | None = None) -> dict:
-    """Run the benchmark, print a table, write the JSON results; return them."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_grading")
-    parser.add_argument("--n", type=int, default=36, help="number of submissions (default 36)")
-    parser.add_argument(
-        "--no-feedback",
-        action="store_true",
-        help="grade with medimg-grade --no-feedback (nbgrader autograde writes no feedback)",
-    )
-    args = parser.parse_args(argv)
-    if args.n < 1:
-        parser.error(f"argument --n: must be >= 1, got {args.n}")
-    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
-        base = Path(tmp)
-        root, name, kinds = make_course(base / "a", args.n)
-        other = base / "b" / "course"
-        shutil.copytree(root, other)
-        load_before = os.getloadavg()[0]
-        ours = run_medimg_grade(root, feedback=not args.no_feedback)
-        theirs = run_nbgrader_batch(other, name, sorted(kinds))
-        load_after = os.getloadavg()[0]
-    agree = sum(
+def _agree(ours: dict, theirs: dict, students: list[str]) -> str:
+    same = sum(
         1
-        for s in kinds
+        for s in students
         if theirs["scores"].get(s) is not None
         and abs(theirs["scores"][s] - ours["scores"].get(s, -1)) < 1e-9
     )
-    per_min = {
-        k: 60 * args.n / v["seconds"]
-        for k, v in (("medimg-grade", ours), ("nbgrader batch", theirs))
-    }
+    return f"{same}/{len(students)}"
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark, print a table, write the JSON results; return them.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line options (``--n``); the defaults when None.
+    """
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_grading")
+    parser.add_argument("--n", type=int, default=36, help="number of submissions (default 36)")
+    args = parser.parse_args([] if argv is None else argv)
+    if args.n < 1:
+        parser.error(f"argument --n: must be >= 1, got {args.n}")
+    loads: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        base = Path(tmp)
+        root, name, kinds = make_course(base / "a", args.n)
+        students = sorted(kinds)
+        copies = {}
+        for label in ("feedback", "nbgrader"):
+            copies[label] = base / label / "course"
+            shutil.copytree(root, copies[label])
+        # Interleaved, so that a change of the machine's load hits both sides.
+        loads["medimg_grade_no_feedback"] = [_load()]
+        bare = run_medimg_grade(root, feedback=False)
+        loads["medimg_grade_no_feedback"].append(_load())
+        loads["nbgrader"] = [_load()]
+        theirs = run_nbgrader_batch(copies["nbgrader"], name, students)
+        loads["nbgrader"].append(_load())
+        loads["medimg_grade_feedback"] = [_load()]
+        full = run_medimg_grade(copies["feedback"], feedback=True)
+        loads["medimg_grade_feedback"].append(_load())
+    nb_grading = theirs["autograde_seconds"]
+    nb_full = theirs["autograde_seconds"] + theirs["feedback_seconds"]
+
+    def per_min(seconds: float) -> float:
+        return round(60 * args.n / seconds, 2)
+
     result = {
         "assignment": name,
         "submissions": args.n,
-        "feedback": not args.no_feedback,
         "mix": {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))},
-        "cores": len(os.sched_getaffinity(0)),
-        "python": platform.python_version(),
-        "medimg_grade": {
-            "seconds": round(ours["seconds"], 2),
-            "notebooks_per_minute": round(per_min["medimg-grade"], 2),
-            "rows": ours["rows"],
-            "returncode": ours["returncode"],
+        "machine": {
+            "nproc": os.cpu_count(),
+            "cores_usable": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(),
+            "load_average_1min_before": loads["medimg_grade_no_feedback"][0],
+            "load_average_1min_after": loads["medimg_grade_feedback"][1],
+            "load_average_1min_per_run": loads,
         },
-        "nbgrader_batch": {
-            "seconds": round(theirs["seconds"], 2),
-            "notebooks_per_minute": round(per_min["nbgrader batch"], 2),
-            "returncode": theirs["returncode"],
+        "grading_only": {
+            "medimg_grade_no_feedback": {
+                "seconds": round(bare["seconds"], 2),
+                "notebooks_per_minute": per_min(bare["seconds"]),
+                "rows": bare["rows"],
+                "returncode": bare["returncode"],
+            },
+            "nbgrader_autograde_batch": {
+                "seconds": round(nb_grading, 2),
+                "notebooks_per_minute": per_min(nb_grading),
+                "returncode": theirs["autograde_returncode"],
+            },
+            "ratio": round(nb_grading / bare["seconds"], 2),
+            "scores_agree": _agree(bare, theirs, students),
         },
-        "load_average_1min": [round(load_before, 2), round(load_after, 2)],
-        "speedup": round(theirs["seconds"] / ours["seconds"], 2),
-        "scores_agree": f"{agree}/{args.n}",
+        "grading_and_feedback": {
+            "medimg_grade": {
+                "seconds": round(full["seconds"], 2),
+                "notebooks_per_minute": per_min(full["seconds"]),
+                "rows": full["rows"],
+                "feedback_pages": full["feedback_pages"],
+                "returncode": full["returncode"],
+            },
+            "nbgrader_autograde_then_generate_feedback": {
+                "seconds": round(nb_full, 2),
+                "autograde_seconds": round(nb_grading, 2),
+                "generate_feedback_seconds": round(theirs["feedback_seconds"], 2),
+                "notebooks_per_minute": per_min(nb_full),
+                "feedback_pages": theirs["feedback_pages"],
+                "returncode": theirs["feedback_returncode"],
+            },
+            "ratio": round(nb_full / full["seconds"], 2),
+            "scores_agree": _agree(full, theirs, students),
+        },
     }
-    print(f"Grading {args.n} submissions of {name} on {result['cores']} cores")
-    print(f"{'method':<34}{'seconds':>10}{'notebooks/min':>16}")
+    machine = result["machine"]
     print(
-        f"{'medimg-grade (sandboxed, all cores)':<34}{ours['seconds']:>10.1f}"
-        f"{per_min['medimg-grade']:>16.1f}"
+        f"Grading {args.n} submissions of {name} on {machine['cores_usable']} cores "
+        f"(nproc {machine['nproc']})"
+    )
+    print(f"{'method':<58}{'seconds':>9}{'nb/min':>9}{'ratio':>8}")
+    table = [
+        ("grading only", None, None, None),
+        (
+            "  medimg-grade --no-feedback (sandboxed, all cores)",
+            bare["seconds"],
+            per_min(bare["seconds"]),
+            result["grading_only"]["ratio"],
+        ),
+        ("  nbgrader autograde (one batch)", nb_grading, per_min(nb_grading), 1.0),
+        ("grading + feedback", None, None, None),
+        (
+            "  medimg-grade (sandboxed, all cores, feedback pages)",
+            full["seconds"],
+            per_min(full["seconds"]),
+            result["grading_and_feedback"]["ratio"],
+        ),
+        (
+            "  nbgrader autograde + generate_feedback (one batch each)",
+            nb_full,
+            per_min(nb_full),
+            1.0,
+        ),
+    ]
+    for label, seconds, rate, ratio in table:
+        if seconds is None:
+            print(label)
+        else:
+            print(f"{label:<58}{seconds:>9.1f}{rate:>9.1f}{ratio:>7.2f}x")
+    print(
+        f"scores agree with nbgrader: {result['grading_only']['scores_agree']} (no feedback), "
+        f"{result['grading_and_feedback']['scores_agree']} (feedback)"
     )
     print(
-        f"{'nbgrader autograde (one batch)':<34}{theirs['seconds']:>10.1f}"
-        f"{per_min['nbgrader batch']:>16.1f}"
+        "load average (1 min) before/after: "
+        f"{machine['load_average_1min_before']:.2f} / {machine['load_average_1min_after']:.2f}"
     )
-    print(f"speed-up {result['speedup']:.2f}x; scores agree on {result['scores_agree']}")
-    print(f"load average (1 min) before/after: {load_before:.2f} / {load_after:.2f}")
+    for run in (bare, full):
+        if run["returncode"] != 0:
+            print(
+                f"medimg-grade exited with {run['returncode']}:\n{run['stderr']}", file=sys.stderr
+            )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -21,7 +21,10 @@ pytestmark = [
     pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap (bwrap) is not installed"),
 ]
 ARGS = ["--timeout", "30", "--memory-mb", "1024", "--no-progress"]
-STUDENTS = {"ada": GOOD, "ben": WRONG, "cyd": GOOD, "dee": {"square": GOOD["square"]}}
+# ben's notebook takes 8 s longer, so the kill (as soon as the first row is recorded) lands while
+# ben is still being graded, however the grader batches its writes.
+SLOW_WRONG = {**WRONG, "square": WRONG["square"] + "\nimport time\n\ntime.sleep(8)\n"}
+STUDENTS = {"ada": GOOD, "ben": SLOW_WRONG, "cyd": GOOD, "dee": {"square": GOOD["square"]}}
 
 
 def _command(root: Path, workers: int) -> list[str]:

@@ -298,12 +298,15 @@ class Grader:
         return self._row(prepared, raw, manual), renders
 
     # ------------------------------------------------------------------ running
-    def _executor(self, budget: int):
+    def _executor(self, budget: int, warm: _WarmPool | None = None):
         scheduler = self.options.scheduler
         workers = self.options.workers or default_workers()
         if scheduler is None:
             pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-            warm = _WarmPool(self.options.limits, size=workers, budget=budget)
+            if warm is None:
+                warm = _WarmPool(self.options.limits, size=workers, budget=budget)
+            else:
+                warm.plan(budget)
 
             def submit(fn, job):
                 return pool.submit(warm.run_job, job)
@@ -348,6 +351,24 @@ class Grader:
             return self._run(log)
 
     def _run(self, log: Callable[[str], None] | None) -> list[GradeRow]:
+        warm = None
+        if self.options.scheduler is None and self.sandboxed:
+            # The first sandboxes boot their kernels while the assignments are registered
+            # and the submissions read and restored (work that leaves a core idle); the
+            # ones not needed are stopped before anything runs in them.
+            workers = self.options.workers or default_workers()
+            warm = _WarmPool(self.options.limits, size=workers, budget=workers)
+            try:
+                warm.fill()
+            except Exception:  # started again, or reported, when a notebook needs one
+                warm.plan(0)
+        try:
+            return self._grade(log, warm)
+        finally:
+            if warm is not None:
+                warm.plan(0)
+
+    def _grade(self, log: Callable[[str], None] | None, warm: _WarmPool | None) -> list[GradeRow]:
         log = log or (lambda message: print(message, file=sys.stderr))
         names = self.options.assignments or list_assignments(self.root)
         if not self.sandboxed:
@@ -379,7 +400,7 @@ class Grader:
             self.state.save()
             progress.close()
             return self.state.sorted_rows()
-        submit, completed, close = self._executor(budget=len(todo))
+        submit, completed, close = self._executor(budget=len(todo), warm=warm)
         renderer = _Renderer(self.options.workers or default_workers(), self.options.feedback)
         lock = threading.Lock()  # rows are recorded by this thread and by render callbacks
 
@@ -462,13 +483,32 @@ class _WarmPool:
         self.lock = threading.Lock()
         self.ready: collections.deque = collections.deque()
 
+    def fill(self) -> None:
+        """Start sandboxes until ``size`` of them (at most ``budget``) are waiting."""
+        with self.lock:
+            while len(self.ready) < min(self.size, self.budget):
+                self.ready.append(sandbox.Sandbox.start(self.limits))
+
+    def plan(self, budget: int) -> None:
+        """Set the notebooks still expected; stop at once the waiting sandboxes beyond them.
+
+        Nothing has run in a waiting sandbox, so it is killed without waiting for its
+        kernel to finish booting.
+        """
+        with self.lock:
+            self.budget = budget
+            extra = []
+            while len(self.ready) > max(0, budget):
+                extra.append(self.ready.pop())
+        for box in extra:
+            box.discard(wait_s=0)
+
     def take(self) -> sandbox.Sandbox:
         """Return a started sandbox for one notebook (started now if none is waiting)."""
         with self.lock:
             box = self.ready.popleft() if self.ready else sandbox.Sandbox.start(self.limits)
             self.budget -= 1
-            while len(self.ready) < min(self.size, self.budget):
-                self.ready.append(sandbox.Sandbox.start(self.limits))
+        self.fill()
         return box
 
     def run_job(self, job: Job) -> dict[str, sandbox.Execution]:
@@ -485,7 +525,7 @@ class _WarmPool:
 
 
 def _render_feedback(nb: NotebookNode, source: _restore.SourceNotebook, resources: dict) -> str:
-    """Render one feedback page (runs in a worker process of :class:`_Renderer`)."""
+    """Render one feedback page (in a worker process of :class:`_Renderer`, or directly)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="nbgrader")
         warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -493,17 +533,43 @@ def _render_feedback(nb: NotebookNode, source: _restore.SourceNotebook, resource
         return render_feedback(feedback_notebook(nb, source), resources)
 
 
-class _Renderer:
-    """Feedback pages rendered in worker processes, off the grading loop's critical path.
+def _render_in_thread(nb: NotebookNode, source: _restore.SourceNotebook, resources: dict) -> str:
+    """Render one feedback page in :class:`_Renderer`'s thread.
 
-    nbconvert's HTML export costs about as much CPU as executing a notebook; in worker
-    processes it runs in parallel with the sandboxes instead of delaying the next
-    submission. ``spawn`` is used because the grader has threads.
+    :meth:`Grader.run` has already set the same warning filters for the whole process;
+    ``warnings.catch_warnings`` is not thread-safe, so it is not used here.
+    """
+    return render_feedback(feedback_notebook(nb, source), resources)
+
+
+#: Up to this many usable cores, feedback pages are rendered by one thread of the grading
+#: process instead of worker processes.
+RENDER_THREAD_MAX_CORES = 2
+
+
+class _Renderer:
+    """Feedback pages rendered off the grading loop's critical path.
+
+    nbconvert's HTML export of a page costs about 0.5 s of CPU. Each worker process would
+    first import nbgrader and nbconvert again (about 3 s of CPU), which the grading process
+    has already done. On a small machine (up to :data:`RENDER_THREAD_MAX_CORES` usable
+    cores), where the sandboxes already keep every core busy, one thread of the grading
+    process renders the pages; one thread keeps up with the sandboxes such a machine
+    runs. On a larger machine, pages are rendered in parallel by ``workers`` processes
+    (``spawn``, because the grader has threads). The pages are the same either way.
     """
 
     def __init__(self, workers: int, enabled: bool) -> None:
         self.pool = None
-        if enabled:
+        self.render = _render_feedback
+        if not enabled:
+            return
+        if len(os.sched_getaffinity(0)) <= RENDER_THREAD_MAX_CORES:
+            self.render = _render_in_thread
+            self.pool = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="medimg-grade-feedback"
+            )
+        else:
             import multiprocessing
 
             self.pool = concurrent.futures.ProcessPoolExecutor(
@@ -512,7 +578,7 @@ class _Renderer:
 
     def submit(self, nb: NotebookNode, source: _restore.SourceNotebook, resources: dict):
         """Start rendering one page; return a future of its HTML."""
-        return self.pool.submit(_render_feedback, nb, source, resources)
+        return self.pool.submit(self.render, nb, source, resources)
 
     def close(self) -> None:
         """Wait for the pages in progress and stop the workers."""

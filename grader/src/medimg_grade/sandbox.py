@@ -467,12 +467,19 @@ class Sandbox:
             warnings=self.warnings,
         )
 
-    def discard(self) -> None:
-        """Stop an unused sandbox (its runner sees no notebook and exits)."""
+    def discard(self, *, wait_s: float = 5.0) -> None:
+        """Stop an unused sandbox (its runner sees no notebook and exits).
+
+        Parameters
+        ----------
+        wait_s : float
+            Seconds to let the runner exit by itself before the sandbox is killed
+            (0: kill at once; nothing has run in an unused sandbox).
+        """
         with contextlib.suppress(OSError):
             os.close(self._go)
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=wait_s)
         except subprocess.TimeoutExpired:
             pass
         _kill_group(self.proc)
