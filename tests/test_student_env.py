@@ -217,3 +217,19 @@ def test_medimg_came_from_the_install_cell_into_the_fresh_environment(student):
     course = _load_install_cell().read_course(ROOT)
     assert version == course.version
     assert f"pydicom-data=={data}" in course.pins.values()
+
+
+def test_the_student_package_pulls_no_grading_dependency(student):
+    folder, python, env = student
+    # (SQLAlchemy is not listed: the page's cell installs myst-nb for `glue`, whose
+    # jupyter-cache needs it; medimg itself does not.)
+    grading = ["medimg_grade", "nbgrader", "dask", "distributed", "psycopg"]
+    code = (
+        "import importlib.util, json; "
+        f"print(json.dumps([n for n in {grading!r} if importlib.util.find_spec(n) is not None]))"
+    )
+    proc = subprocess.run(
+        [str(python), "-c", code], env=env, cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [], "installing medimg brought in grading packages"
