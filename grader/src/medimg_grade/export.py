@@ -49,6 +49,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from medimg_grade import deadlines
+from medimg_grade.records import FIELDS
 
 ROSTER_COLUMNS = (
     "student",
@@ -63,14 +64,9 @@ ROSTER_COLUMNS = (
 )
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_COLUMNS = ("ID number", "Email address", "First name", "Last name")
+#: The score columns of ``grades.csv`` (without its status and reason), then lateness and ids.
 CSV_COLUMNS = (
-    "student",
-    "assignment",
-    "raw_score",
-    "late_penalty",
-    "score",
-    "max_score",
-    "manual_points",
+    *(name for name in FIELDS if name not in ("status", "reason")),
     "seconds_late",
     "email",
     "idnumber",
