@@ -5,10 +5,14 @@ Shared by ``conftest.py`` (fixtures) and the test modules of this directory.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +78,21 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path, *, name: str) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (free port) in a thread; yield its base URL ending in '/'."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
 
 
 @dataclass

@@ -12,13 +12,10 @@ host other than 127.0.0.1 is recorded and aborted, so the tests never use the ne
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -32,11 +29,11 @@ from book_site import (
     PAGES,
     SCREENSHOT_PAGES,
     PageAudit,
-    QuietHandler,
     Recorder,
     audit_page,
     log_tail,
     open_context,
+    serve_directory,
     settle,
 )
 
@@ -80,16 +77,8 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 @pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[str]:
     """Serve the built book on 127.0.0.1 (free port); yield its base URL ending in '/'."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="book-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve_directory(site, name="book-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,18 +9,15 @@ opened in the system Chromium (every other request is aborted).
 from __future__ import annotations
 
 import csv
-import functools
 import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
 import pytest
-from book_site import QuietHandler, Recorder, settle
+from book_site import Recorder, serve_directory, settle
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader, pytest.mark.slow]
@@ -156,16 +153,8 @@ def graded(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def feedback_server(graded: Path):
-    handler = functools.partial(QuietHandler, directory=str(graded / "feedback"))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, name="feedback-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve_directory(graded / "feedback", name="feedback-server") as url:
+        yield url
 
 
 @pytest.fixture
