@@ -4,7 +4,11 @@ The checker (:mod:`medimg_grade.checker`, in the runner process) never runs stud
 code. When a test cell uses a name defined by the notebook, the checker asks this agent
 through the kernel's ordinary execute requests; the agent looks the name up in the
 kernel, calls the student's function there, and answers with plain data
-(:mod:`medimg_grade.plain`) in a ``display_data`` message of type :data:`MIME`.
+(:mod:`medimg_grade.plain`). :func:`answer` is the one logic behind both channels: the
+socket of :mod:`medimg_grade.channel`, served by :func:`serve` (one execute request per
+test cell; what the student's function prints comes back with its reply), and, as a
+fallback, one execute request per request, answered by :func:`handle` in a
+``display_data`` message of type :data:`MIME`.
 
 Nothing here is trusted. A submission can read, patch or replace this module; that can
 only change what the notebook answers about its own names and functions, and the
@@ -18,7 +22,11 @@ from __future__ import annotations
 
 import base64
 import builtins
+import contextlib
+import io
 import json
+import os
+import socket
 import sys
 
 #: MIME type of the agent's answers.
@@ -186,14 +194,90 @@ def _fingerprint(value):
     return None
 
 
-def handle(request_b64: str) -> None:
-    """Answer one request of the checker (called by the code the checker executes)."""
-    from IPython import get_ipython
-    from IPython.display import publish_display_data
+class _Capture:
+    """What the student's code prints during a request, in order, bounded in size."""
 
-    request = json.loads(base64.b64decode(request_b64))
-    shell = get_ipython()
-    op = request["op"]
+    def __init__(self) -> None:
+        from medimg_grade.channel import MAX_STREAM_CHARS
+
+        self.streams: list[dict] = []
+        self.room = MAX_STREAM_CHARS
+
+    def writer(self, name: str) -> _Writer:
+        return _Writer(self, name)
+
+    def add(self, name: str, text: str) -> None:
+        text = text[: self.room]
+        if not text:
+            return
+        self.room -= len(text)
+        if self.streams and self.streams[-1]["name"] == name:
+            self.streams[-1]["text"] += text
+        else:
+            self.streams.append({"name": name, "text": text})
+
+
+class _Writer(io.TextIOBase):
+    """A ``sys.stdout``/``sys.stderr`` replacement feeding a :class:`_Capture`."""
+
+    def __init__(self, capture: _Capture, name: str) -> None:
+        self._capture, self.name = capture, name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text) -> int:
+        text = str(text)
+        self._capture.add(self.name, text)
+        return len(text)
+
+
+def answer(request: dict, shell, *, capture: bool = True) -> dict:
+    r"""Return the reply to one request of the checker (the one logic of both channels).
+
+    Parameters
+    ----------
+    request : dict
+        ``{"op": "resolve", "names": [...]}``, or ``{"op": "call" | "traced", "name": ...,
+        "args": ..., "kwargs": ...}`` (plain-encoded), plus the checker's ``"nonce"``.
+    shell : IPython.core.interactiveshell.InteractiveShell
+        The kernel's shell (anything with a ``user_ns`` dict will do).
+    capture : bool
+        Collect what the code prints to ``sys.stdout``/``sys.stderr`` while answering and
+        return it as ``"streams"`` (``[{"name": "stdout" | "stderr", "text": ...}]``, in
+        order); otherwise it is printed as usual.
+
+    Returns
+    -------
+    dict
+        The reply (JSON-serializable).
+
+    Examples
+    --------
+    >>> class Shell:
+    ...     user_ns = {"shout": lambda word: print(word.upper()) or len(word)}
+    >>> from medimg_grade import plain
+    >>> args = plain.encode(("hello",))
+    >>> reply = answer({"op": "call", "name": "shout", "args": args,
+    ...                 "kwargs": plain.encode({})}, Shell())
+    >>> plain.decode(reply["ok"]), reply["streams"]
+    (5, [{'name': 'stdout', 'text': 'HELLO\n'}])
+    """
+    op = request.get("op")
+    if not capture:
+        return _answer(request, shell, op)
+    collected = _Capture()
+    with (
+        contextlib.redirect_stdout(collected.writer("stdout")),
+        contextlib.redirect_stderr(collected.writer("stderr")),
+    ):
+        reply = _answer(request, shell, op)
+    if collected.streams:
+        reply["streams"] = collected.streams
+    return reply
+
+
+def _answer(request: dict, shell, op) -> dict:
     if op == "resolve":
         names = {}
         for name in request["names"]:
@@ -201,9 +285,101 @@ def handle(request_b64: str) -> None:
                 names[name] = _describe(shell.user_ns[name])
             else:
                 names[name] = ["absent"]
-        reply = {"names": names, "tamper": tampering()}
-    elif op in ("call", "traced"):
-        reply = _call(shell, request, traced=op == "traced")
-    else:
-        reply = {"raised": ["ValueError", True, f"unknown request {op!r}"]}
+        return {"names": names, "tamper": tampering()}
+    if op in ("call", "traced"):
+        return _call(shell, request, traced=op == "traced")
+    return {"raised": ["ValueError", True, f"unknown request {op!r}"]}
+
+
+def _too_large(request: dict, reply: dict) -> dict:
+    """Return a reply that fits in a frame in place of ``reply`` (which does not)."""
+    from medimg_grade.channel import MAX_FRAME_BYTES
+
+    limit = f"the grader's limit of {MAX_FRAME_BYTES // 2**20} MiB"
+    if request.get("op") != "resolve":
+        smaller = {"not_plain": f"returned more data than {limit}"}
+        if "streams" in reply:
+            smaller["streams"] = reply["streams"]
+        return smaller
+    names = dict(reply.get("names", {}))
+    room = MAX_FRAME_BYTES // 2
+    for name in sorted(names, key=lambda key: -len(json.dumps(names[key]))):
+        if len(json.dumps(names)) <= room:
+            break
+        names[name] = ["unsupported", f"value larger than {limit}"]
+    return {"names": names, "tamper": reply.get("tamper", [])}
+
+
+def serve(fd: int, shell=None) -> None:
+    """Answer the checker's requests on the socket ``fd`` until it says ``end``.
+
+    The runner executes ``__import__('medimg_grade.agent', fromlist=['_']).serve(FD)``
+    in the kernel once per test cell; requests and replies are frames of
+    :mod:`medimg_grade.channel`. Each request is answered by :func:`answer` as
+    ``{"nonce": ..., "reply": {...}}``, with what the student's code printed in the
+    reply's ``"streams"``. The loop returns on the frame ``{"op": "end"}`` (not
+    answered), at end of file, or when the socket fails or a frame is malformed.
+
+    Parameters
+    ----------
+    fd : int
+        An open stream socket; it is duplicated, and ``fd`` itself stays open.
+    shell : IPython.core.interactiveshell.InteractiveShell, optional
+        The kernel's shell; :func:`IPython.get_ipython` when None.
+    """
+    from medimg_grade import channel
+
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    sock = socket.socket(fileno=os.dup(fd))
+    try:
+        while True:
+            try:
+                request = channel.read_frame(sock)
+            except (channel.FrameError, channel.DeadChannel):
+                return
+            if request.get("op") == "end":
+                return
+            try:
+                reply = answer(request, shell)
+            except Exception as exc:  # a malformed request: the checker sees no usable reply
+                reply = {"error": f"{type(exc).__name__}: {exc}"[:1000]}
+            try:
+                _reply(sock, request, reply)
+            except (channel.FrameError, channel.DeadChannel):
+                return
+    finally:
+        sock.close()
+
+
+def _reply(sock: socket.socket, request: dict, reply: dict) -> None:
+    """Send ``reply``; if it is too large for a frame, a smaller one (the checker waits)."""
+    from medimg_grade import channel
+
+    nonce = request.get("nonce")
+    try:
+        channel.write_frame(sock, {"nonce": nonce, "reply": reply})
+        return
+    except channel.FrameError:
+        pass
+    try:
+        channel.write_frame(sock, {"nonce": nonce, "reply": _too_large(request, reply)})
+    except channel.FrameError:
+        channel.write_frame(sock, {"nonce": nonce, "reply": {"error": "reply too large"}})
+
+
+def handle(request_b64: str) -> None:
+    """Answer one request of the checker in a ``display_data`` message of type :data:`MIME`.
+
+    The fallback channel: the checker executes code calling this function in the kernel
+    for each request (:func:`medimg_grade.checker.encode_request`). What the student's
+    code prints goes to the kernel's own streams.
+    """
+    from IPython import get_ipython
+    from IPython.display import publish_display_data
+
+    request = json.loads(base64.b64decode(request_b64))
+    reply = answer(request, get_ipython(), capture=False)
     publish_display_data({MIME: {"nonce": request["nonce"], "reply": json.dumps(reply)}})
