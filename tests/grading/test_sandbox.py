@@ -101,7 +101,10 @@ def test_no_network_but_loopback(probe):
 @needs_bwrap
 def test_limits_apply_inside(probe):
     report, _ = probe
-    assert (report["nproc"], report["as"]) == (64, 1024 * 2**20)
+    # RLIMIT_AS is the runner's size when it forked the kernel (the modules every notebook
+    # gets) plus the limit: 1024 MiB more than that, whatever that is.
+    assert report["nproc"] == 64
+    assert 1024 * 2**20 < report["as"] < (1024 + 2048) * 2**20
 
 
 @needs_bwrap

@@ -310,7 +310,7 @@ def _too_large(request: dict, reply: dict) -> dict:
     return {"names": names, "tamper": reply.get("tamper", [])}
 
 
-def serve(fd: int, shell=None) -> None:
+def serve(fd: int, shell=None, *, hello: str | None = None) -> None:
     """Answer the checker's requests on the socket ``fd`` until it says ``end``.
 
     The runner executes ``__import__('medimg_grade.agent', fromlist=['_']).serve(FD)``
@@ -326,6 +326,9 @@ def serve(fd: int, shell=None) -> None:
         An open stream socket; it is duplicated, and ``fd`` itself stays open.
     shell : IPython.core.interactiveshell.InteractiveShell, optional
         The kernel's shell; :func:`IPython.get_ipython` when None.
+    hello : str, optional
+        Sent first as ``{"nonce": hello, "reply": {}}``, so that the runner knows the
+        loop runs (and is not waiting for a loop that a submission replaced).
     """
     from medimg_grade import channel
 
@@ -335,6 +338,11 @@ def serve(fd: int, shell=None) -> None:
         shell = get_ipython()
     sock = socket.socket(fileno=os.dup(fd))
     try:
+        if hello is not None:
+            try:
+                channel.write_frame(sock, {"nonce": str(hello), "reply": {}})
+            except (channel.FrameError, channel.DeadChannel):
+                return
         while True:
             try:
                 request = channel.read_frame(sock)

@@ -42,6 +42,7 @@ import json
 import os
 import sys
 import time
+import uuid
 
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a parser
 # for seconds at import time; the runner never validates IRIs.
@@ -52,6 +53,10 @@ STARTUP_S = 60
 
 #: Code run in the fresh kernel before any cell: the agent remembers the clean state.
 INSTALL_AGENT = "__import__('medimg_grade.agent', fromlist=['_']).install(get_ipython())"
+#: Code run in the kernel once per test cell: the agent answers on the private socket.
+SERVE_AGENT = "__import__('medimg_grade.agent', fromlist=['_']).serve({fd}, hello={hello!r})"
+#: Seconds between checks that a kernel which has not started answering is still there.
+POLL_S = 0.2
 
 
 def _is_test_cell(cell: dict) -> bool:
@@ -91,6 +96,9 @@ class Runner:
         ``STARTUP_S``).
     max_output_bytes : int
         Outputs of one cell beyond this many bytes are dropped (a note says so).
+    memory_mb : int
+        Address space (MiB) the runner and the kernel may add to the runner's size at
+        the moment it forks the kernel (``RLIMIT_AS``); 0: no limit.
     emit : callable, optional
         Called with the finished notebook while the kernel still runs (the sandbox is
         thrown away afterwards, so there is no need to wait for a clean shutdown).
@@ -101,7 +109,14 @@ class Runner:
     """
 
     def __init__(
-        self, nb=None, *, timeout: float, max_output_bytes: int, emit=None, load=None
+        self,
+        nb=None,
+        *,
+        timeout: float,
+        max_output_bytes: int,
+        memory_mb: int = 0,
+        emit=None,
+        load=None,
     ) -> None:
         from nbformat.v4 import new_notebook
 
@@ -109,6 +124,7 @@ class Runner:
         self.nb = nb if nb is not None else new_notebook()
         self.timeout = timeout
         self.max_output_bytes = max_output_bytes
+        self.memory_mb = memory_mb
         self.emit = emit
         self.record: dict = {
             "status": "ok",
@@ -123,6 +139,9 @@ class Runner:
         self.deadline = self.started + STARTUP_S + timeout  # reset once the kernel is up
         self.cells = list(self.nb.cells)
         self.client = None
+        self.km = None
+        self.sock = None
+        self.channel = None
         self.hidden = -1
         self.replies: dict[int, dict] = {}
         self.sizes: dict[int, int] = {}
@@ -162,6 +181,7 @@ class Runner:
 
         return CappedClient(
             self.nb,
+            km=self.km,
             kernel_name="python3",
             timeout=max(1, int(self.timeout)),
             startup_timeout=STARTUP_S,
@@ -191,40 +211,98 @@ class Runner:
         return cell, self.replies.get(self.hidden, {})
 
     def ask(self, request: dict):
-        """One round trip to the agent: (reply or None, stream outputs of the call)."""
-        from medimg_grade.agent import MIME
-        from medimg_grade.checker import encode_request
+        """One round trip to the agent: (reply or None, what the call printed).
+
+        Raises :class:`nbclient.exceptions.CellTimeoutError` when the notebook's time is
+        up and :class:`nbclient.exceptions.DeadKernelError` when the kernel is gone.
+        """
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        from medimg_grade.channel import ChannelTimeout, DeadChannel
 
         self.record["seconds"]["requests"] += 1
-        cell, _ = self.run_hidden(encode_request(request))
-        streams = [
-            {"name": str(o.get("name")), "text": str(o.get("text", ""))}
-            for o in cell.outputs
-            if o.get("output_type") == "stream" and o.get("name") in ("stdout", "stderr")
-        ]
-        reply = None
-        for out in cell.outputs:
-            data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
-            answer = data.get(MIME) if isinstance(data, dict) else None
-            if (
-                isinstance(answer, dict)
-                and answer.get("nonce") == request["nonce"]
-                and isinstance(answer.get("reply"), str)
-            ):
-                try:
-                    parsed = json.loads(answer["reply"])
-                except (ValueError, RecursionError):
-                    continue
-                if type(parsed) is dict:
-                    reply = parsed
-        return reply, streams
+        if self.channel is None:  # the agent's serve loop did not start: no answer
+            return None, []
+        try:
+            return self.channel.ask(request)
+        except ChannelTimeout:
+            raise CellTimeoutError("notebook time budget exhausted") from None
+        except DeadChannel:
+            raise DeadKernelError("the kernel closed the grader's channel") from None
+
+    def _serve(self) -> str | None:
+        """Start the agent's serve loop in the kernel; return the execute request's id.
+
+        Returns None when the kernel has already answered that request (it did not
+        serve).
+
+        :attr:`channel` is set once the loop has said hello on the private socket, and
+        stays None when the kernel finished the request without serving (its agent was
+        replaced): every request of this test cell then has no answer.
+        """
+        from medimg_grade.channel import ChannelTimeout, FrameError, SocketChannel, read_frame
+
+        hello = uuid.uuid4().hex
+        code = SERVE_AGENT.format(fd=self.km.agent_fd, hello=hello)
+        msg_id = self.client.kc.execute(code, store_history=False, allow_stdin=False)
+        self.channel = None
+        for _ in range(10_000):
+            if self.remaining() <= 0:
+                break
+            try:
+                message = read_frame(
+                    self.sock, deadline=time.monotonic() + min(POLL_S, self.remaining())
+                )
+            except ChannelTimeout:
+                if self._reply(msg_id, wait=False) is not None:
+                    return None  # the request ended without serving
+                continue
+            except FrameError:
+                break
+            except Exception:  # DeadChannel: the kernel is gone
+                break
+            if message.get("nonce") == hello:
+                self.channel = SocketChannel(self.sock, deadline=lambda: self.deadline)
+                break
+        return msg_id
+
+    def _reply(self, msg_id: str, *, wait: bool):
+        """Return the kernel's execute reply to ``msg_id`` (``wait``: until it comes, else None)."""
+        from queue import Empty
+
+        from jupyter_core.utils import run_sync
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        get = run_sync(self.client.kc.get_shell_msg)
+        while True:
+            timeout = min(1.0, max(0.0, self.remaining())) if wait else 0.0
+            try:
+                message = get(timeout=timeout)
+            except Empty:
+                if not run_sync(self.km.is_alive)():
+                    raise DeadKernelError("the kernel died") from None
+                if not wait:
+                    return None
+                if self.remaining() <= 0:
+                    raise CellTimeoutError("notebook time budget exhausted") from None
+                continue
+            if message.get("parent_header", {}).get("msg_id") == msg_id:
+                return message
 
     # ------------------------------------------------------------------ cells
     def _test_cell(self, index: int, cell, checker) -> None:
         from nbformat import from_dict
 
         started = time.monotonic()
-        result = checker.run_cell(cell.source, label=f"<test cell {index + 1}>")
+        msg_id = self._serve()
+        try:
+            result = checker.run_cell(cell.source, label=f"<test cell {index + 1}>")
+        finally:
+            if self.channel is not None and not self.channel.broken:
+                self.channel.end()
+            self.channel = None
+        if result.fatal is None and msg_id is not None:
+            self._reply(msg_id, wait=True)
         self.record["seconds"]["checker"] += time.monotonic() - started
         outputs = result.outputs
         size = len(json.dumps(outputs))
@@ -284,13 +362,14 @@ class Runner:
         """Execute the notebook and return it with its ``medimg_grading`` record."""
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+        from medimg_grade.kernel import fork_kernel
+
+        self.km, self.sock = fork_kernel(memory_mb=self.memory_mb)
         self.client = client = self._make_client()
         self._add_hidden_slot()
         index = None
         limit = f"time limit of {self.timeout:g} s"
         try:
-            client.km = client.create_kernel_manager()
-            client.start_new_kernel()
             # Imported while the kernel starts: the checker's own clean modules.
             from medimg_grade.checker import Checker
 
@@ -340,8 +419,23 @@ def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
     return Runner(nb, timeout=timeout, max_output_bytes=max_output_bytes, emit=emit).run()
 
 
+def run_sandboxed(in_fd: int, out_fd: int, go_fd: int, options: list[str]) -> int:
+    """Run as a sandbox's runner forked by the zygote (:mod:`medimg_grade.zygote`).
+
+    Parameters
+    ----------
+    in_fd, out_fd, go_fd : int
+        Inherited descriptors: the notebook, the result, the go signal.
+    options : list of str
+        Further options of :func:`main` (``--timeout``, ``--max-output-bytes``, ...).
+    """
+    return main([f"fd:{in_fd}", f"fd:{out_fd}", "--go", f"fd:{go_fd}", "--fast-exit", *options])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
+    from medimg_grade.kernel import preload
+
     _no_dump()
     parser = argparse.ArgumentParser(prog="python -m medimg_grade.execute")
     parser.add_argument("input")
@@ -349,6 +443,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--max-output-bytes", type=int, default=1_000_000)
     parser.add_argument("--nproc", type=int, default=0, help="RLIMIT_NPROC for runner and kernel")
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=0,
+        help="address space (MiB) runner and kernel may add once the kernel is forked",
+    )
     parser.add_argument(
         "--go",
         default=None,
@@ -365,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
 
         resource.setrlimit(resource.RLIMIT_NPROC, (args.nproc, args.nproc))
     out = _open(args.output, "w")
+    preload()  # before the kernel is forked: it starts with these modules
     import nbformat
 
     def load():
@@ -385,7 +486,11 @@ def main(argv: list[str] | None = None) -> int:
             os._exit(0)  # the sandbox and the kernel in it are discarded
 
     runner = Runner(
-        timeout=args.timeout, max_output_bytes=args.max_output_bytes, emit=emit, load=load
+        timeout=args.timeout,
+        max_output_bytes=args.max_output_bytes,
+        memory_mb=args.memory_mb,
+        emit=emit,
+        load=load,
     )
     if runner.run() is None and args.fast_exit:
         os._exit(0)

@@ -12,10 +12,12 @@ comes back through another one, opened by the grading process on a file the sand
 cannot see. When the grader runs as root the sandboxed processes run under an
 unprivileged user id with no capabilities, so that ``RLIMIT_NPROC`` applies.
 
-Limits: ``RLIMIT_AS`` (memory), ``RLIMIT_CPU``, ``RLIMIT_NPROC`` (processes and
-threads), ``RLIMIT_FSIZE`` (largest file), ``RLIMIT_CORE`` = 0, set by an exec wrapper
-(util-linux ``prlimit``) rather than ``preexec_fn``, plus a wall-clock timeout that kills
-the sandbox (its PID namespace dies with it).
+Limits: ``RLIMIT_CPU``, ``RLIMIT_FSIZE`` (largest file), ``RLIMIT_CORE`` = 0 (set by
+the zygote in the runner it forks, or by an exec wrapper, util-linux ``prlimit``, never
+by ``preexec_fn``), ``RLIMIT_NPROC`` (processes and threads) and ``RLIMIT_AS`` (memory:
+the runner's size when it forks the kernel plus :attr:`Limits.memory_mb`), set by the
+runner itself before the kernel exists, plus a wall-clock timeout that kills the sandbox
+(its PID namespace dies with it).
 
 A :class:`Sandbox` can be started before its notebook is known: its kernel boots while
 the grader is busy elsewhere, and it then runs exactly one notebook.
@@ -26,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -49,6 +53,24 @@ TMPFS_BYTES = 256 * 2**20
 #: First unprivileged user id handed to sandboxes when the grader runs as root.
 SANDBOX_UID_BASE = 61000
 SLOT_DIR = Path(tempfile.gettempdir()) / "medimg-grade-slots"
+#: Seconds an empty sandbox may take to start before the runner is started the slow way.
+ZYGOTE_BOOT_S = 30.0
+
+
+class ZygoteUnavailable(RuntimeError):
+    """The zygote could not fork a runner into the sandbox (the runner is then exec'd)."""
+
+
+def use_zygote() -> bool:
+    """Return False when ``MEDIMG_GRADE_ZYGOTE=0`` asks to start every runner with ``exec``."""
+    return os.environ.get("MEDIMG_GRADE_ZYGOTE", "1") != "0"
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,10 @@ class Limits:
     timeout_s : float
         Wall-clock seconds for all cells of a notebook (kernel start-up excluded).
     memory_mb : int
-        Address-space limit per process, in MiB.
+        Address space (MiB) each process of the sandbox may use beyond the modules
+        imported for every notebook (IPython, numpy, SimpleITK, matplotlib, ...): the
+        runner sets ``RLIMIT_AS`` to its own size plus this just before it forks the
+        kernel, which inherits it.
     nproc : int
         Maximum processes plus threads of the sandbox user.
     max_output_bytes : int
@@ -253,6 +278,21 @@ _LIMIT_WRAPPER = (
 )
 
 
+def rlimits(cpu_s: int) -> list[tuple[str, int, int]]:
+    """Return the ``(resource name, soft, hard)`` limits set before the runner starts.
+
+    Examples
+    --------
+    >>> rlimits(60)[0]
+    ('RLIMIT_CPU', 60, 65)
+    """
+    return [
+        ("RLIMIT_CPU", cpu_s, cpu_s + 5),
+        ("RLIMIT_FSIZE", MAX_FILE_BYTES, MAX_FILE_BYTES),
+        ("RLIMIT_CORE", 0, 0),
+    ]
+
+
 def limit_command(argv: list[str], limits: Limits, *, cpu_s: int) -> list[str]:
     """Prefix ``argv`` with a wrapper that sets the resource limits, then execs it.
 
@@ -265,7 +305,7 @@ def limit_command(argv: list[str], limits: Limits, *, cpu_s: int) -> list[str]:
     argv : list of str
         The command to run under the limits.
     limits : Limits
-        Memory limit (``RLIMIT_AS``, MiB).
+        The limits (the memory limit is set later, by the runner).
     cpu_s : int
         ``RLIMIT_CPU`` soft limit in seconds (hard limit 5 s later).
 
@@ -277,20 +317,13 @@ def limit_command(argv: list[str], limits: Limits, *, cpu_s: int) -> list[str]:
     Examples
     --------
     >>> cmd = limit_command(["/bin/true"], Limits(memory_mb=512), cpu_s=60)
-    >>> cmd[-1], str(512 * 2**20) in " ".join(cmd)
+    >>> cmd[-1], "60" in " ".join(cmd)
     ('/bin/true', True)
     """
-    memory = limits.memory_mb * 2**20
-    values = [
-        ("RLIMIT_AS", memory, memory),
-        ("RLIMIT_CPU", cpu_s, cpu_s + 5),
-        ("RLIMIT_FSIZE", MAX_FILE_BYTES, MAX_FILE_BYTES),
-        ("RLIMIT_CORE", 0, 0),
-    ]
+    values = rlimits(cpu_s)
     prlimit = shutil.which("prlimit")
     if prlimit is not None:
-        flags = {"RLIMIT_AS": "--as", "RLIMIT_CPU": "--cpu", "RLIMIT_FSIZE": "--fsize"}
-        flags["RLIMIT_CORE"] = "--core"
+        flags = {"RLIMIT_CPU": "--cpu", "RLIMIT_FSIZE": "--fsize", "RLIMIT_CORE": "--core"}
         return [prlimit, *(f"{flags[n]}={s}:{h}" for n, s, h in values), "--", *argv]
     spec = ",".join(f"{n},{s},{h}" for n, s, h in values)
     exe = shutil.which(argv[0]) or argv[0]
@@ -363,6 +396,40 @@ class Sandbox:
         out_fd = os.open(self.dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         err_fd = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         go_read, self._go = os.pipe()
+        options = [
+            "--timeout",
+            f"{limits.timeout_s:g}",
+            "--max-output-bytes",
+            str(limits.max_output_bytes),
+            "--nproc",
+            str(limits.nproc),
+            "--memory-mb",
+            str(limits.memory_mb),
+        ]
+        self.forked = False
+        try:
+            if self.bwrap is not None and use_zygote():
+                try:
+                    self.proc = self._start_forked(options, [in_fd, out_fd, err_fd, go_read])
+                    self.forked = True
+                except ZygoteUnavailable as exc:
+                    self.warnings.append(f"runner started without the zygote: {exc}")
+            if not self.forked:
+                self.proc = self._start_exec(options, [in_fd, out_fd, err_fd, go_read])
+        except BaseException:
+            os.close(self._go)
+            self._cleanup()
+            raise
+        finally:
+            for fd in (in_fd, out_fd, err_fd, go_read):
+                os.close(fd)
+
+    def _cpu_s(self) -> int:
+        return int(self.startup_s + self.limits.timeout_s + GRACE_S) + 10
+
+    def _start_exec(self, options: list[str], fds: list[int]) -> subprocess.Popen:
+        """Start the runner as a new ``python -I -m medimg_grade.execute`` in the sandbox."""
+        in_fd, out_fd, err_fd, go_read = fds
         runner = [
             sys.executable,
             "-I",
@@ -372,12 +439,7 @@ class Sandbox:
             f"fd:{out_fd}",
             "--go",
             f"fd:{go_read}",
-            "--timeout",
-            f"{limits.timeout_s:g}",
-            "--max-output-bytes",
-            str(limits.max_output_bytes),
-            "--nproc",
-            str(limits.nproc),
+            *options,
         ]
         if self.bwrap is not None:
             home = "/home/student"
@@ -387,25 +449,80 @@ class Sandbox:
             home = str(self.private / "home")
             Path(home).mkdir()
             argv, cwd = runner, home
-        cpu_s = int(STARTUP_S + limits.timeout_s + GRACE_S) + 10
+        return subprocess.Popen(
+            limit_command(argv, self.limits, cpu_s=self._cpu_s()),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err_fd,
+            env=sandbox_env(home),
+            cwd=cwd,
+            pass_fds=(in_fd, out_fd, go_read),
+            start_new_session=True,  # own process group: the wall clock kills it all
+        )
+
+    def _start_forked(self, options: list[str], fds: list[int]) -> subprocess.Popen:
+        """Start an empty sandbox and have the zygote fork a runner into it.
+
+        The sandbox's only process waits on a pipe whose writing end only the runner
+        holds: when the runner exits, the sandbox (and the kernel in it) ends.
+        """
+        from medimg_grade import zygote
+
+        in_fd, out_fd, err_fd, go_read = fds
+        home = "/home/student"
+        hold_read, hold_write = os.pipe()
+        ready_read, ready_write = os.pipe()
+        info_read, info_write = os.pipe()
+        # The waiting process says it runs (a line on its standard output), then blocks.
+        waiting = ["/bin/sh", "-c", "echo; exec head -c 1 >/dev/null"]
+        argv = bwrap_command(self.bwrap, waiting, uid=self.uid)
+        argv[1:1] = ["--info-fd", str(info_write)]
+        opened: list[int] = []
         try:
-            self.proc = subprocess.Popen(
-                limit_command(argv, limits, cpu_s=cpu_s),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
+            proc = subprocess.Popen(
+                argv,
+                stdin=hold_read,
+                stdout=ready_write,
                 stderr=err_fd,
                 env=sandbox_env(home),
-                cwd=cwd,
-                pass_fds=(in_fd, out_fd, go_read),
+                pass_fds=(info_write,),
                 start_new_session=True,  # own process group: the wall clock kills it all
             )
-        except BaseException:
-            os.close(self._go)
-            self._cleanup()
-            raise
         finally:
-            for fd in (in_fd, out_fd, err_fd, go_read):
+            for fd in (hold_read, ready_write, info_write):
                 os.close(fd)
+        try:
+            ready, _, _ = select.select([ready_read], [], [], ZYGOTE_BOOT_S)
+            if not ready or not os.read(ready_read, 1):
+                raise ZygoteUnavailable("the sandbox did not start")
+            info = json.loads(_read_all(info_read))
+            pid = int(info["child-pid"])
+            names = [
+                n for n in ("user", *zygote.NAMESPACES) if os.path.exists(f"/proc/{pid}/ns/{n}")
+            ]
+            for name in names:
+                opened.append(os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC))
+            opened.append(os.open(f"/proc/{pid}/root", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+            request = zygote.SpawnRequest(
+                argv=options,
+                env=sandbox_env(home),
+                home=home,
+                uid=self.uid,
+                rlimits=[list(limit) for limit in rlimits(self._cpu_s())],
+                namespaces=names,
+            )
+            server = zygote.shared(sandbox_env(home))
+            server.spawn(request, [in_fd, out_fd, err_fd, go_read, hold_write, *opened])
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            _kill_group(proc)
+            proc.wait()
+            if isinstance(exc, ZygoteUnavailable):
+                raise
+            raise ZygoteUnavailable(f"{type(exc).__name__}: {exc}") from None
+        finally:
+            for fd in (hold_write, ready_read, info_read, *opened):
+                os.close(fd)
+        return proc
 
     @classmethod
     def start(cls, limits: Limits, *, require_sandbox: bool = False) -> Sandbox:
