@@ -13,6 +13,7 @@ and :mod:`~medimg_grade.execute` (running), :mod:`~medimg_grade.score` (scoring 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import os
 import sys
 import threading
@@ -106,6 +107,7 @@ class Grader:
         self.options = options
         self.root = options.course_root.resolve()
         self.db_url = gradebook.resolve_db_url(options.db_url, self.root)
+        self.db = gradebook.Connection(self.db_url)
         self.deadlines = deadlines.CourseDeadlines.load(self.root)
         self.config = _restore.load_config(self.root)
         self.out = options.out if options.out.is_absolute() else self.root / options.out
@@ -133,9 +135,8 @@ class Grader:
         sub = prepared.submission
         late = None
         if prepared.registered:
-            late = self.deadlines.assess_url(
-                self.db_url, sub.student, sub.assignment, raw_score=raw_score
-            )
+            with self.db.session() as gb:
+                late = self.deadlines.assess(gb, sub.student, sub.assignment, raw_score=raw_score)
         return build_row(
             sub.student,
             sub.assignment,
@@ -188,7 +189,7 @@ class Grader:
             prepared.statuses.append(Status.MISSING)
             prepared.row = self._row(prepared, 0.0)
             return None, prepared
-        gradebook.register_submission(self.db_url, sub.student, sub.assignment, sub.folder)
+        gradebook.register_submission(self.db, sub.student, sub.assignment, sub.folder)
         prepared.registered = True
         found = sorted(
             p for p in sub.folder.iterdir() if p.suffix == ".ipynb" and not p.name.startswith(".")
@@ -216,7 +217,7 @@ class Grader:
                 notes.append(why)
             try:
                 restored = _restore.restore(
-                    nb, nb_source, assignment=sub.assignment, db_url=self.db_url, config=self.config
+                    nb, nb_source, assignment=sub.assignment, db=self.db, config=self.config
                 )
             except Exception as exc:
                 self._zero(prepared, name, Status.INVALID, f"{path.name}: cannot restore: {exc}")
@@ -227,7 +228,9 @@ class Grader:
                 notes.append("tampering: " + ", ".join(restored.tamper) + " (restored)")
                 prepared.statuses.append(Status.FLAGGED)
             prepared.restored[name] = restored.notebook
-            jobs[name] = nbformat.writes(restored.notebook)
+            # Not validated again (nbformat.writes would): read_notebook validated the
+            # submission, and restoring it only put the source's cells back.
+            jobs[name] = nbformat.v4.writes(restored.notebook)
         if extra:
             notes.append(f"extra notebook(s) ignored: {', '.join(p.name for p in extra)}")
             prepared.statuses.append(Status.FLAGGED)
@@ -237,7 +240,7 @@ class Grader:
 
     def _zero(self, prepared: Prepared, name: str, status: Status, why: str) -> None:
         sub = prepared.submission
-        gradebook.zero_notebook(self.db_url, sub.student, sub.assignment, name)
+        gradebook.zero_notebook(self.db, sub.student, sub.assignment, name)
         prepared.notes.append(why)
         prepared.statuses.append(status)
         self._feedback_message(sub, name, status, why)
@@ -278,7 +281,7 @@ class Grader:
             manual += waiting
             prepared.notes.extend(outcome.notes)
             prepared.statuses.append(outcome.status)
-            gradebook.save_auto_grades(self.db_url, nb, sub.student, sub.assignment, name)
+            gradebook.save_auto_grades(self.db, nb, sub.student, sub.assignment, name)
             term.save_autograded(
                 self.root, sub.student, sub.assignment, name, nb, submitted=sub.folder
             )
@@ -294,7 +297,7 @@ class Grader:
                 renders.append((name, render(nb, source.notebooks[name], resources)))
         raw = 0.0
         if prepared.registered:
-            raw = gradebook.submission_score(self.db_url, sub.student, sub.assignment)
+            raw = gradebook.submission_score(self.db, sub.student, sub.assignment)
         return self._row(prepared, raw, manual), renders
 
     # ------------------------------------------------------------------ running
@@ -348,7 +351,10 @@ class Grader:
             warnings.filterwarnings("ignore", module="nbgrader")
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", message=".*not in session.*")
-            return self._run(log)
+            try:
+                return self._run(log)
+            finally:
+                self.db.close()
 
     def _run(self, log: Callable[[str], None] | None) -> list[GradeRow]:
         warm = None
@@ -401,7 +407,9 @@ class Grader:
             progress.close()
             return self.state.sorted_rows()
         submit, completed, close = self._executor(budget=len(todo), warm=warm)
-        renderer = _Renderer(self.options.workers or default_workers(), self.options.feedback)
+        renderer = _Renderer(
+            self.options.workers or default_workers(), self.options.feedback, db=self.db
+        )
         lock = threading.Lock()  # rows are recorded by this thread and by render callbacks
 
         def record(sub: Submission, row: GradeRow, fingerprint: str, renders: list) -> None:
@@ -533,13 +541,15 @@ def _render_feedback(nb: NotebookNode, source: _restore.SourceNotebook, resource
         return render_feedback(feedback_notebook(nb, source), resources)
 
 
-def _render_in_thread(nb: NotebookNode, source: _restore.SourceNotebook, resources: dict) -> str:
-    """Render one feedback page in :class:`_Renderer`'s thread.
+def _render_in_thread(
+    nb: NotebookNode, source: _restore.SourceNotebook, resources: dict, *, db: gradebook.Connection
+) -> str:
+    """Render one feedback page in :class:`_Renderer`'s thread, on the run's gradebook.
 
     :meth:`Grader.run` has already set the same warning filters for the whole process;
     ``warnings.catch_warnings`` is not thread-safe, so it is not used here.
     """
-    return render_feedback(feedback_notebook(nb, source), resources)
+    return render_feedback(feedback_notebook(nb, source), resources, db=db)
 
 
 #: Up to this many usable cores, feedback pages are rendered by one thread of the grading
@@ -557,15 +567,24 @@ class _Renderer:
     process renders the pages; one thread keeps up with the sandboxes such a machine
     runs. On a larger machine, pages are rendered in parallel by ``workers`` processes
     (``spawn``, because the grader has threads). The pages are the same either way.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes on a larger machine.
+    enabled : bool
+        False when no feedback is written (nothing is started).
+    db : gradebook.Connection
+        The run's gradebook, used by the rendering thread (worker processes open their own).
     """
 
-    def __init__(self, workers: int, enabled: bool) -> None:
+    def __init__(self, workers: int, enabled: bool, *, db: gradebook.Connection) -> None:
         self.pool = None
         self.render = _render_feedback
         if not enabled:
             return
         if len(os.sched_getaffinity(0)) <= RENDER_THREAD_MAX_CORES:
-            self.render = _render_in_thread
+            self.render = functools.partial(_render_in_thread, db=db)
             self.pool = concurrent.futures.ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix="medimg-grade-feedback"
             )

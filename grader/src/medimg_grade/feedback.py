@@ -15,6 +15,7 @@ Hidden tests keep their source hidden: the page shows only "Test passed." or
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import enum
 import html
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
+from medimg_grade.gradebook import Connection, SubmittedCells
 from medimg_grade.restore import SourceNotebook
 
 __all__ = [
@@ -344,28 +346,55 @@ def summary_html(found: list[Part], *, score: float, max_score: float, late_pena
     )
 
 
-def _mark_manual(nb: NotebookNode, info: dict) -> None:
-    """Set ``needs_manual_grade`` on the graded cells a person has still to grade."""
-    from nbgrader.api import Gradebook, MissingEntry
+def _get_grades(nb: NotebookNode, resources: dict, gradebook) -> tuple[NotebookNode, dict]:
+    """Run nbgrader's ``GetGrades`` (what ``GetGrades.preprocess`` does) on an open gradebook.
 
-    with Gradebook(info["db_url"]) as gradebook:
-        for cell in nb.cells:
-            meta = _nbgrader(cell)
-            if not (meta.get("grade") or meta.get("task")) or _is_test(cell):
-                continue
-            try:
-                grade = gradebook.find_grade(
-                    meta["grade_id"], info["notebook"], info["assignment"], info["student"]
-                )
-            except MissingEntry:
-                continue
-            meta["needs_manual_grade"] = bool(grade.needs_manual_grade)
+    Puts each graded cell's score and points and each answer's comment into the notebook,
+    and the notebook's score, points and late penalty into ``resources["nbgrader"]``.
+    """
+    from nbgrader.preprocessors import GetGrades
+
+    info = resources["nbgrader"]
+    step = GetGrades()
+    step.gradebook = gradebook
+    step.notebook_id, step.assignment_id = info["notebook"], info["assignment"]
+    step.student_id, step.db_url = info["student"], info["db_url"]
+    nb, resources = super(GetGrades, step).preprocess(nb, resources)  # cell by cell
+    notebook = gradebook.find_submission_notebook(
+        step.notebook_id, step.assignment_id, step.student_id
+    )
+    late_penalty = notebook.late_submission_penalty
+    if late_penalty is None:
+        late_penalty = 0
+    else:
+        step.log.warning(f"Late submission penalty: {late_penalty}")
+    resources["nbgrader"]["score"] = notebook.score - late_penalty
+    resources["nbgrader"]["max_score"] = notebook.max_score
+    resources["nbgrader"]["late_penalty"] = late_penalty
+    return nb, resources
+
+
+def _mark_manual(nb: NotebookNode, info: dict, gradebook) -> None:
+    """Set ``needs_manual_grade`` on the graded cells a person has still to grade."""
+    from nbgrader.api import MissingEntry
+
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if not (meta.get("grade") or meta.get("task")) or _is_test(cell):
+            continue
+        try:
+            grade = gradebook.find_grade(
+                meta["grade_id"], info["notebook"], info["assignment"], info["student"]
+            )
+        except MissingEntry:
+            continue
+        meta["needs_manual_grade"] = bool(grade.needs_manual_grade)
 
 
 _EXPORTER = None
 
 
-def render_feedback(nb: NotebookNode, resources: dict) -> str:
+def render_feedback(nb: NotebookNode, resources: dict, *, db: Connection | None = None) -> str:
     """Render a graded notebook as its feedback HTML (scores from the gradebook).
 
     Parameters
@@ -375,6 +404,8 @@ def render_feedback(nb: NotebookNode, resources: dict) -> str:
     resources : dict
         ``{"nbgrader": {"assignment", "notebook", "student", "db_url"}}`` as for
         nbgrader's ``GetGrades``.
+    db : Connection, optional
+        The open gradebook of ``db_url`` (opened for this page when None).
 
     Returns
     -------
@@ -385,7 +416,6 @@ def render_feedback(nb: NotebookNode, resources: dict) -> str:
     global _EXPORTER
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters.generate_feedback import GenerateFeedback
-    from nbgrader.preprocessors import GetGrades
 
     if _EXPORTER is None:
         from nbconvert.exporters import HTMLExporter
@@ -393,8 +423,16 @@ def render_feedback(nb: NotebookNode, resources: dict) -> str:
         # GenerateFeedback knows where nbgrader keeps its feedback template.
         config = GenerateFeedback().config
         _EXPORTER = HTMLExporter(config=config)
-    nb, resources = GetGrades().preprocess(nb, resources)
-    _mark_manual(nb, resources["nbgrader"])
+    info = resources["nbgrader"]
+    with contextlib.ExitStack() as stack:
+        if db is None:
+            db = stack.enter_context(Connection(info["db_url"]))
+        with db.session() as open_gradebook:
+            gradebook = SubmittedCells(
+                open_gradebook, info["notebook"], info["assignment"], info["student"]
+            )
+            nb, resources = _get_grades(nb, resources, gradebook)
+            _mark_manual(nb, resources["nbgrader"], gradebook)
     resources.setdefault("config_dir", "/nonexistent")  # no custom.css is ever inlined
     nb, resources = CSSHTMLHeaderPreprocessor().preprocess(nb, resources)
     page, _ = _EXPORTER.from_notebook_node(nb, resources=resources)

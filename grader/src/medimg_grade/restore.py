@@ -11,7 +11,10 @@ grade row can say what was edited, deleted or tampered with.
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import logging
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,8 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from medimg_grade.gradebook import Connection
 
 #: nbgrader metadata fields a submission may not change.
 PROTECTED = ("grade", "solution", "locked", "points", "task")
@@ -225,7 +230,7 @@ class Restored:
 
 
 def restore(
-    nb: NotebookNode, source: SourceNotebook, *, assignment: str, db_url: str, config: Config
+    nb: NotebookNode, source: SourceNotebook, *, assignment: str, db: Connection, config: Config
 ) -> Restored:
     """Restore a submitted notebook with nbgrader's sanitize preprocessors.
 
@@ -237,8 +242,8 @@ def restore(
         The registered source notebook.
     assignment : str
         Assignment id.
-    db_url : str
-        SQLAlchemy URL of the gradebook holding the source cells.
+    db : Connection
+        The gradebook holding the source cells.
     config : traitlets.config.Config
         The course's nbgrader configuration.
 
@@ -247,30 +252,155 @@ def restore(
     Restored
         The notebook ready for execution, and notes for the grade row.
     """
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearOutput,
-        DeduplicateIds,
-        OverwriteCells,
-        OverwriteKernelspec,
-    )
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds
 
     edits, tamper = _compare(nb, source)
     _repair_metadata(nb, source)
     log, _ = _logger("restore")
-    resources = _resources(assignment, source.name, db_url)
+    resources = _resources(assignment, source.name, db.db_url)
     config = copy.deepcopy(config)
     config.OverwriteCells.add_missing_cells = True
-    for cls in (
-        ClearOutput,
-        DeduplicateIds,
-        OverwriteKernelspec,
-        OverwriteCells,
-        CheckCellMetadata,
-    ):
-        nb, resources = cls(config=config, log=log).preprocess(nb, resources)
+    with db.session() as gradebook:
+        for step in (ClearOutput, DeduplicateIds):
+            nb, resources = step(config=config, log=log).preprocess(nb, resources)
+        _overwrite_kernelspec(nb, resources, gradebook=gradebook)
+        nb, resources = _overwrite_cells(nb, resources, gradebook=gradebook, config=config, log=log)
+    _check_cell_metadata(nb, log=log)
     ensure_ids(nb)
     return Restored(nb, edits, tamper)
+
+
+# nbgrader's OverwriteKernelspec and OverwriteCells open the gradebook (a new SQLAlchemy
+# engine) for every notebook and query it cell by cell, and its CheckCellMetadata checks
+# its own JSON schema again for every cell. The functions below do the same on the run's
+# open gradebook, with the notebook's cells read at once and the schema checked once.
+
+
+def _overwrite_kernelspec(nb: NotebookNode, resources: dict, *, gradebook) -> None:
+    """Give ``nb`` the source notebook's kernelspec (nbgrader's ``OverwriteKernelspec``)."""
+    info = resources["nbgrader"]
+    kernelspec = gradebook.find_notebook(info["notebook"], info["assignment"]).kernelspec
+    if kernelspec is not None:
+        kernelspec = json.loads(kernelspec)
+    if kernelspec:
+        nb.metadata["kernelspec"] = kernelspec
+
+
+def _overwrite_cells(
+    nb: NotebookNode, resources: dict, *, gradebook, config: Config, log: logging.Logger
+) -> tuple[NotebookNode, dict]:
+    """Run nbgrader's ``OverwriteCells`` (what its ``preprocess`` does) on ``gradebook``."""
+    from nbgrader.preprocessors import OverwriteCells
+
+    step = OverwriteCells(config=config, log=log)
+    step.notebook_id = resources["nbgrader"]["notebook"]
+    step.assignment_id = resources["nbgrader"]["assignment"]
+    step.gradebook = _SourceCells(gradebook, step.notebook_id, step.assignment_id)
+    step.db_url = resources["nbgrader"]["db_url"]
+    nb, resources = super(OverwriteCells, step).preprocess(nb, resources)  # cell by cell
+    if step.add_missing_cells:
+        nb, resources = step.add_missing_grade_cells(nb, resources)
+        nb, resources = step.add_missing_task_cells(nb, resources)
+    return nb, resources
+
+
+class _SourceCells:
+    """An open gradebook that has read the source and graded cells of one notebook at once.
+
+    nbgrader's ``OverwriteCells`` looks up every cell with a query of its own; these
+    lookups answer from the notebook's cells, read in three queries (a name that is not
+    there is looked up as nbgrader does, which raises its ``MissingEntry``). Anything
+    else is the gradebook's own.
+
+    Parameters
+    ----------
+    gradebook : nbgrader.api.Gradebook
+        The open gradebook.
+    notebook, assignment : str
+        Which source notebook.
+    """
+
+    def __init__(self, gradebook, notebook: str, assignment: str) -> None:
+        self.gradebook = gradebook
+        self.key = (notebook, assignment)
+        source = gradebook.find_notebook(notebook, assignment)
+        self.source_cells = {cell.name: cell for cell in source.source_cells}
+        # find_graded_cell looks for a grade cell first, then for a task cell.
+        self.graded_cells = {cell.name: cell for cell in source.task_cells}
+        self.graded_cells.update((cell.name, cell) for cell in source.grade_cells)
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str):
+        """Return a source cell, as ``Gradebook.find_source_cell`` does."""
+        if (notebook, assignment) == self.key and name in self.source_cells:
+            return self.source_cells[name]
+        return self.gradebook.find_source_cell(name, notebook, assignment)
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        """Return a grade or task cell, as ``Gradebook.find_graded_cell`` does."""
+        if (notebook, assignment) == self.key and name in self.graded_cells:
+            return self.graded_cells[name]
+        return self.gradebook.find_graded_cell(name, notebook, assignment)
+
+    def __getattr__(self, name: str):
+        return getattr(self.gradebook, name)
+
+
+def _check_cell_metadata(nb: NotebookNode, *, log: logging.Logger) -> None:
+    """Check the nbgrader metadata as nbgrader's ``CheckCellMetadata`` does (same errors)."""
+    from nbgrader.nbgraderformat import ValidationError
+
+    try:
+        _metadata_validator().validate_nb(nb)
+    except ValidationError:
+        log.error(traceback.format_exc())
+        msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+        log.error(msg)
+        raise ValidationError(msg) from None
+
+
+@functools.cache
+def _metadata_validator():
+    """Return nbgrader's ``MetadataValidator`` with its JSON schema checked once, not per cell."""
+    from jsonschema import exceptions, validators
+    from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, SchemaTooOldError
+    from nbgrader.nbgraderformat.common import BaseMetadataValidator
+
+    class SchemaCheckedOnce(BaseMetadataValidator):
+        """``BaseMetadataValidator.validate_cell`` with the schema checked and compiled once.
+
+        ``jsonschema.validate`` checks the schema before every use; the errors are the same.
+        """
+
+        def __init__(self) -> None:
+            super().__init__()
+            cls = validators.validator_for(self.schema)
+            cls.check_schema(self.schema)
+            self.compiled = cls(self.schema)
+
+        def validate_cell(self, cell: NotebookNode) -> None:
+            if "nbgrader" not in cell.metadata:
+                return
+            schema = cell.metadata["nbgrader"].get("schema_version", 0)
+            if schema < self.schema_version:
+                raise SchemaTooOldError(
+                    f"Outdated schema version: {schema} (expected {self.schema_version})",
+                    schema,
+                    self.schema_version,
+                )
+            if schema > self.schema_version:
+                raise SchemaTooNewError(
+                    f"Schema version is too new: {schema} (expected {self.schema_version})",
+                    schema,
+                    self.schema_version,
+                )
+            error = exceptions.best_match(self.compiled.iter_errors(cell.metadata["nbgrader"]))
+            if error is not None:
+                raise error
+
+    class Validator(MetadataValidator, SchemaCheckedOnce):
+        """nbgrader's checks, whose ``super().validate_cell`` is :class:`SchemaCheckedOnce`'s."""
+
+    return Validator()
 
 
 def ensure_ids(nb: NotebookNode) -> None:
