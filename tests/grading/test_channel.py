@@ -262,30 +262,6 @@ def test_printed_output_is_bounded(kernel, monkeypatch):
     assert streams == [{"name": "stdout", "text": "first abcd"}]
 
 
-def test_handle_still_answers_in_display_data(monkeypatch):
-    import base64
-
-    import IPython
-    import IPython.display
-
-    shell = FakeShell(_user_ns())
-    published = []
-    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    monkeypatch.setattr(IPython.display, "publish_display_data", published.append)
-    request = {
-        "op": "call",
-        "name": "square",
-        "args": plain.encode((3,)),
-        "kwargs": plain.encode({}),
-        "nonce": "h",
-    }
-    agent.handle(base64.b64encode(json.dumps(request).encode()).decode())
-    (data,) = published
-    answer = data[agent.MIME]
-    assert answer["nonce"] == "h"
-    assert plain.decode(json.loads(answer["reply"])["ok"]) == 9
-
-
 # ---------------------------------------------------------------------- the checker's end
 def test_eof_from_the_kernel_is_a_dead_channel():
     ours, _, thread, _ = _forged(close=True)

@@ -4,11 +4,10 @@ The checker (:mod:`medimg_grade.checker`, in the runner process) never runs stud
 code. When a test cell uses a name defined by the notebook, the checker asks this agent
 through the kernel's ordinary execute requests; the agent looks the name up in the
 kernel, calls the student's function there, and answers with plain data
-(:mod:`medimg_grade.plain`). :func:`answer` is the one logic behind both channels: the
-socket of :mod:`medimg_grade.channel`, served by :func:`serve` (one execute request per
-test cell; what the student's function prints comes back with its reply), and, as a
-fallback, one execute request per request, answered by :func:`handle` in a
-``display_data`` message of type :data:`MIME`.
+(:mod:`medimg_grade.plain`). Requests and answers travel on a private socket pair
+(:mod:`medimg_grade.channel`), served by :func:`serve` during one execute request per
+test cell; :func:`answer` answers each, and what the student's function prints comes
+back with its reply.
 
 Nothing here is trusted. A submission can read, patch or replace this module; that can
 only change what the notebook answers about its own names and functions, and the
@@ -20,7 +19,6 @@ grade depends on this report.
 
 from __future__ import annotations
 
-import base64
 import builtins
 import contextlib
 import io
@@ -29,7 +27,8 @@ import os
 import socket
 import sys
 
-#: MIME type of the agent's answers.
+#: MIME type of the answers of earlier versions of the agent; a submission that
+#: publishes it is trying to forge an answer (:mod:`medimg_grade.score` flags it).
 MIME = "application/vnd.medimg.reply+json"
 #: Modules whose public attributes (and functions' code) are watched for patching.
 WATCHED = ("numpy", "numpy.testing", "math")
@@ -376,18 +375,3 @@ def _reply(sock: socket.socket, request: dict, reply: dict) -> None:
         channel.write_frame(sock, {"nonce": nonce, "reply": _too_large(request, reply)})
     except channel.FrameError:
         channel.write_frame(sock, {"nonce": nonce, "reply": {"error": "reply too large"}})
-
-
-def handle(request_b64: str) -> None:
-    """Answer one request of the checker in a ``display_data`` message of type :data:`MIME`.
-
-    The fallback channel: the checker executes code calling this function in the kernel
-    for each request (:func:`medimg_grade.checker.encode_request`). What the student's
-    code prints goes to the kernel's own streams.
-    """
-    from IPython import get_ipython
-    from IPython.display import publish_display_data
-
-    request = json.loads(base64.b64decode(request_b64))
-    reply = answer(request, get_ipython(), capture=False)
-    publish_display_data({MIME: {"nonce": request["nonce"], "reply": json.dumps(reply)}})

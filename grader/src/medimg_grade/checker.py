@@ -22,11 +22,9 @@ would have produced them, so nbgrader scores them unchanged.
 from __future__ import annotations
 
 import ast
-import base64
 import builtins
 import contextlib
 import importlib
-import json
 import linecache
 import traceback
 import uuid
@@ -406,24 +404,11 @@ def _error(outputs: list[dict], exc: BaseException, label: str, ename: str = "")
     outputs.append({"output_type": "error", "ename": name, "evalue": message, "traceback": lines})
 
 
-def encode_request(request: dict) -> str:
-    """Return the code that makes the agent answer ``request`` (base64 keeps it one literal).
-
-    Examples
-    --------
-    >>> encode_request({"op": "resolve", "names": [], "nonce": "0"}).startswith("__import__(")
-    True
-    """
-    payload = base64.b64encode(json.dumps(request).encode()).decode("ascii")
-    return f"__import__('medimg_grade.agent', fromlist=['_']).handle('{payload}')"
-
-
 __all__ = [
     "CellResult",
     "ChannelError",
     "Checker",
     "NotPlainResult",
     "RemoteFunction",
-    "encode_request",
     "free_names",
 ]

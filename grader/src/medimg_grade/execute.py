@@ -9,13 +9,20 @@ Usage::
 descriptor before reading ``IN`` (end of file: exit without running anything), so the
 grader can start a sandbox ahead of time (:class:`medimg_grade.sandbox.Sandbox`).
 
-This process is the *checker*. It starts a fresh IPython kernel (which, inside the
-sandbox, listens on 127.0.0.1 of the sandbox's own network namespace) and injects the
-agent (:mod:`medimg_grade.agent`) before any student code runs. Given code and answer
-cells run in the kernel, cell by cell, with :mod:`nbclient`; autograded test cells never
-do: :class:`medimg_grade.checker.Checker` runs them here, in this process's own clean
+This process is the *checker*. Before it reads the notebook it forks a fresh IPython
+kernel (:mod:`medimg_grade.kernel`; inside the sandbox the kernel listens on 127.0.0.1
+of the sandbox's own network namespace) and injects the agent
+(:mod:`medimg_grade.agent`) before any student code runs. Given code and answer cells
+run in the kernel, cell by cell, with :mod:`nbclient`; autograded test cells never do:
+:class:`medimg_grade.checker.Checker` runs them here, in this process's own clean
 interpreter, asking the kernel only for the values of notebook names and for calls of
-the student's functions, and accepting only plain data back.
+the student's functions, and accepting only plain data back. For each test cell one
+execute request starts the agent's serve loop, and the requests travel over a private
+socket pair (:mod:`medimg_grade.channel`).
+
+The runner is started either by ``bwrap`` running this module, or forked into the
+sandbox by the grader's zygote (:mod:`medimg_grade.zygote`), which then calls
+:func:`run_sandboxed`.
 
 Why the kernel cannot alter this process: it is a separate process that makes itself
 non-dumpable (no ``ptrace``, no ``/proc/<pid>/mem`` or ``/proc/<pid>/fd`` for the
@@ -150,19 +157,11 @@ class Runner:
     def _make_client(self):
         from nbclient import NotebookClient
 
-        from medimg_grade.agent import MIME
-
         runner = self
 
         class CappedClient(NotebookClient):
             def output(self, outs, msg, display_id, cell_index):
                 content = msg.get("content", {})
-                if (
-                    cell_index == runner.hidden
-                    and msg.get("msg_type") == "display_data"
-                    and MIME in content.get("data", {})
-                ):
-                    return super().output(outs, msg, display_id, cell_index)
                 before = runner.sizes.get(cell_index, 0)
                 size = len(json.dumps(content))
                 runner.sizes[cell_index] = before + size
@@ -197,7 +196,7 @@ class Runner:
         return self.deadline - time.monotonic()
 
     def run_hidden(self, source: str):
-        """Execute code the notebook does not contain (agent requests) in the kernel."""
+        """Execute code the notebook does not contain (the agent's installation) in the kernel."""
         from nbclient.exceptions import CellTimeoutError
         from nbformat.v4 import new_code_cell
 
