@@ -15,8 +15,9 @@ plus generate_feedback the grading + feedback figure. Scores of both ``medimg-gr
 are compared with nbgrader's gradebook. Prints a table with the machine (cores, load average
 before and after) and writes ``benchmarks/results/grading.json``.
 
-Run with ``python -m benchmarks grading`` (36 submissions) or
-``python -m benchmarks.bench_grading [--n 36]``.
+Run with ``python -m benchmarks grading`` (36 submissions of ps02) or
+``python -m benchmarks.bench_grading [--n 36] [--assignment ps01_sampling_quantization]``
+(results of another set go to ``benchmarks/results/grading-<set>.json``).
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ def _fixture_source() -> tuple[str, nbformat.NotebookNode]:
     return course_fixture.ASSIGNMENT, course_fixture.source_notebook()
 
 
-def _assignment() -> tuple[str, nbformat.NotebookNode]:
-    name = "ps02_images_in_space"
+#: Problem set graded by default.
+DEFAULT_ASSIGNMENT = "ps02_images_in_space"
+
+
+def _assignment(name: str = DEFAULT_ASSIGNMENT) -> tuple[str, nbformat.NotebookNode]:
     path = ROOT / "solutions" / name / f"{name}.ipynb"
     if path.is_file():
         return name, nbformat.read(path, as_version=4)
@@ -79,9 +83,11 @@ def _hostile(nb: nbformat.NotebookNode, code: str) -> nbformat.NotebookNode:
     return nb
 
 
-def make_course(base: Path, n: int) -> tuple[Path, str, dict[str, str]]:
+def make_course(
+    base: Path, n: int, *, assignment: str = DEFAULT_ASSIGNMENT
+) -> tuple[Path, str, dict[str, str]]:
     """Write a course with ``n`` submissions; return (root, assignment, student -> kind)."""
-    name, source = _assignment()
+    name, source = _assignment(assignment)
     root = base / "course"
     (root / "solutions" / name).mkdir(parents=True)
     nbformat.write(source, root / "solutions" / name / f"{name}.ipynb")
@@ -193,13 +199,20 @@ def main(argv: list[str] | None = None) -> dict:
     """
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_grading")
     parser.add_argument("--n", type=int, default=36, help="number of submissions (default 36)")
+    parser.add_argument(
+        "--assignment",
+        default=DEFAULT_ASSIGNMENT,
+        help=f"problem set in solutions/ (default {DEFAULT_ASSIGNMENT})",
+    )
     args = parser.parse_args([] if argv is None else argv)
+    if not (ROOT / "solutions" / args.assignment).is_dir():
+        parser.error(f"argument --assignment: no solutions/{args.assignment}/")
     if args.n < 1:
         parser.error(f"argument --n: must be >= 1, got {args.n}")
     loads: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         base = Path(tmp)
-        root, name, kinds = make_course(base / "a", args.n)
+        root, name, kinds = make_course(base / "a", args.n, assignment=args.assignment)
         students = sorted(kinds)
         copies = {}
         for label in ("feedback", "nbgrader"):
@@ -316,7 +329,8 @@ def main(argv: list[str] | None = None) -> dict:
                 f"medimg-grade exited with {run['returncode']}:\n{run['stderr']}", file=sys.stderr
             )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    out = RESULTS if name == DEFAULT_ASSIGNMENT else RESULTS.with_name(f"grading-{name}.json")
+    out.write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 

@@ -15,6 +15,7 @@ fresh runner.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import os
 import resource
@@ -150,6 +151,7 @@ def fork_kernel(*, memory_mb: int = 0):
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
         limit = _address_space() + memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    gc.freeze()  # the kernel's collections never touch (and so copy) the runner's objects
     pid = os.fork()
     if pid == 0:
         _kernel_child(connection_file, theirs.fileno())

@@ -516,9 +516,11 @@ class Sandbox:
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             _kill_group(proc)
             proc.wait()
-            if isinstance(exc, ZygoteUnavailable):
-                raise
-            raise ZygoteUnavailable(f"{type(exc).__name__}: {exc}") from None
+            reason = (
+                str(exc) if isinstance(exc, ZygoteUnavailable) else f"{type(exc).__name__}: {exc}"
+            )
+            zygote.give_up(reason)
+            raise ZygoteUnavailable(reason) from None
         finally:
             for fd in (hold_write, ready_read, info_read, *opened):
                 os.close(fd)

@@ -45,6 +45,8 @@ NAMESPACES = ("mnt", "pid", "net", "ipc", "uts", "cgroup")
 NS_GET_PARENT = 0xB702
 #: Exit status of a zygote child that could not enter the sandbox.
 ENTER_FAILED = 71
+#: Seconds the zygote may take to import its modules, and to answer a request.
+BOOT_S = 60.0
 
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_CAPBSET_DROP = 24
@@ -103,7 +105,11 @@ class Zygote:
         finally:
             theirs.close()
         self._sock = ours
-        ready = ours.recv(64)
+        ours.settimeout(BOOT_S)
+        try:
+            ready = ours.recv(64)
+        except OSError:
+            ready = b""
         if ready != b"ready":
             self.close()
             raise RuntimeError("the grader's zygote did not start")
@@ -121,8 +127,12 @@ class Zygote:
         """
         message = json.dumps(request.__dict__).encode()
         with self._lock:
-            socket.send_fds(self._sock, [message], fds)
-            reply = self._sock.recv(4096)
+            try:
+                socket.send_fds(self._sock, [message], fds)
+                reply = self._sock.recv(4096)
+            except OSError as exc:  # a time-out included: the zygote is stuck
+                self.proc.kill()
+                raise RuntimeError(f"the grader's zygote failed ({exc})") from None
         if not reply:
             raise RuntimeError("the grader's zygote exited")
         status = json.loads(reply).get("status")
@@ -147,6 +157,8 @@ class Zygote:
 
 _shared: Zygote | None = None
 _shared_lock = threading.Lock()
+#: Why the zygote could not be started in this process (no second attempt), or None.
+_failed: str | None = None
 
 
 def shared(env: dict[str, str]) -> Zygote:
@@ -159,9 +171,32 @@ def shared(env: dict[str, str]) -> Zygote:
     """
     global _shared
     with _shared_lock:
+        if _failed is not None:
+            raise RuntimeError(_failed)
         if _shared is None or not _shared.alive():
-            _shared = Zygote(env)
+            try:
+                _shared = Zygote(env)
+            except (OSError, RuntimeError) as exc:
+                _give_up(f"{type(exc).__name__}: {exc}")
+                raise
         return _shared
+
+
+def give_up(reason: str) -> None:
+    """Stop using the zygote in this process (say why once, on stderr)."""
+    with _shared_lock:
+        _give_up(reason)
+
+
+def _give_up(reason: str) -> None:
+    global _failed
+    if _failed is None:
+        _failed = reason
+        print(
+            f"medimg-grade: WARNING: no runner is forked by the zygote ({reason}); runners are "
+            "started one by one with exec instead, which is slower",
+            file=sys.stderr,
+        )
 
 
 def close_shared() -> None:
@@ -306,10 +341,16 @@ def _child(request: dict, fds: list[int], control: socket.socket) -> None:
 
 def main() -> int:
     """Run the fork server on the control socket given as standard input."""
+    import gc
+
     from medimg_grade import kernel
 
+    gc.disable()  # no holes in the pages the children share (see gc.freeze)
     kernel.preload()
     import medimg_grade.execute  # noqa: F401  (the runner's own code)
+
+    gc.freeze()  # the children's collections never touch (and so copy) these objects
+    gc.enable()
 
     control = socket.socket(fileno=os.dup(0))
     null = os.open(os.devnull, os.O_RDONLY)
