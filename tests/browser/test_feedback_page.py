@@ -74,7 +74,10 @@ def _source() -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell("# Feedback fixture"),
             new_code_cell("import numpy as np", metadata=_meta("imports", locked=True)),
-            new_markdown_cell("## Convolution by hand"),
+            new_markdown_cell(
+                "## Convolution by hand\n\n"
+                "The response is $y_i = \\sum_k h_k \\, x_{i-k}$ for every sample $i$."
+            ),
             new_code_cell(
                 "def convolve(signal, kernel):\n    ### BEGIN SOLUTION\n"
                 "    return np.convolve(signal, kernel)[1:-1]\n    ### END SOLUTION",
@@ -167,11 +170,13 @@ def open_feedback(browser, feedback_server):
         contexts.append(context)
         recorder = Recorder(allowed_prefixes=(feedback_server,))
         recorder.attach(context)
+        _open.recorders[student] = recorder
         page = context.new_page()
         page.goto(f"{feedback_server}{student}/{ASSIGNMENT}/{ASSIGNMENT}.html", wait_until="load")
         settle(page)
         return page
 
+    _open.recorders = {}
     yield _open
     for context in contexts:
         context.close()
@@ -317,3 +322,18 @@ def test_hidden_test_code_stays_hidden(open_feedback):
         assert "BEGIN HIDDEN TESTS" not in text
         assert "mean_hu([-1000, 1000])" not in text
         assert "assert mean_hu([1, 3]) == 2" in text  # the visible part of the same cell
+
+
+@pytest.mark.parametrize("student", ["wrong", "good"])
+def test_math_is_rendered_without_loading_anything(open_feedback, student):
+    # The page's math is MathML written by the grader: no MathJax from a CDN, no request
+    # leaving the page's own server, and no TeX source left on the page.
+    page = open_feedback(student)
+    assert open_feedback.recorders[student].blocked == []
+    math = page.locator("div.text_cell_render math")
+    assert math.count() == 2
+    for index in range(2):
+        box = math.nth(index).bounding_box()
+        assert box is not None and box["width"] > 0 and box["height"] > 0
+    text = page.inner_text("body")
+    assert "\\sum" not in text and "$y_i" not in text

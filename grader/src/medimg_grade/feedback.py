@@ -7,7 +7,10 @@ with three changes a student needs:
   the points possible and whether it passed, failed or still needs manual grading;
 - every failed test starts with its diagnosis (the assertion message, e.g. which
   misconception the result points to) before any printed output or traceback;
-- long messages and code wrap at the page width instead of being cut at the right edge.
+- long messages and code wrap at the page width instead of being cut at the right edge;
+- its mathematics is MathML, converted from the notebook's TeX when the page is written
+  (:func:`tex_to_mathml`), so that the page loads nothing from the internet: nbconvert's
+  template would load MathJax from a CDN, and that script is removed.
 
 Hidden tests keep their source hidden: the page shows only "Test passed." or
 "Test failed." with the assertion message.
@@ -36,6 +39,7 @@ __all__ = [
     "parts",
     "render_feedback",
     "summary_html",
+    "tex_to_mathml",
 ]
 
 #: Class of the diagnosis block that opens the outputs of a test cell.
@@ -391,6 +395,73 @@ def _mark_manual(nb: NotebookNode, info: dict, gradebook) -> None:
         meta["needs_manual_grade"] = bool(grade.needs_manual_grade)
 
 
+#: Code (fenced blocks, inline spans) and math (``$$...$$``, ``$...$``) in Markdown: math
+#: inside code stays as it is; an escaped ``\$`` is not a delimiter.
+_MARKDOWN_MATH = re.compile(
+    r"(?P<fence>^(?P<mark>```|~~~).*?^(?P=mark))"
+    r"|(?P<code>(?P<ticks>`+).+?(?P=ticks))"
+    r"|(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
+    r"|(?<![\\$])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$(?!\$)",
+    re.S | re.M,
+)
+#: The MathJax loader and configuration of nbconvert's template (loaded from a CDN).
+_MATHJAX_SCRIPTS = re.compile(
+    r'<script src="https://[^"]*mathjax[^"]*">\s*</script>'
+    r'|<script type="text/x-mathjax-config">.*?</script>',
+    re.S | re.I,
+)
+
+
+def tex_to_mathml(markdown: str) -> str:
+    r"""Replace the TeX math of a Markdown text with MathML that browsers render natively.
+
+    ``$...$`` becomes inline and ``$$...$$`` display MathML; code spans and fenced code
+    blocks are left alone, and so is math that cannot be converted (it stays as TeX).
+
+    Parameters
+    ----------
+    markdown : str
+        Source of a Markdown cell.
+
+    Returns
+    -------
+    str
+        The same Markdown with ``<math>`` elements in place of the math.
+
+    Examples
+    --------
+    >>> tex_to_mathml(r"the sample $x_i$ costs `$HOME` and \$5")  # doctest: +ELLIPSIS
+    'the sample <math ... display="inline">...<msub><mi>x</mi><mi>i</mi></msub>...</math> costs `$HOME` and \\$5'
+    >>> "display=\"block\"" in tex_to_mathml("$$a^2 + b^2 = c^2$$")
+    True
+    """
+    from latex2mathml.converter import convert
+
+    def replace(match: re.Match) -> str:
+        tex = match.group("display") or match.group("inline")
+        if tex is None:
+            return match.group(0)
+        try:
+            return convert(tex.strip(), display="block" if match.group("display") else "inline")
+        except Exception:  # not TeX this converter understands: show the source
+            return match.group(0)
+
+    return _MARKDOWN_MATH.sub(replace, markdown)
+
+
+def _with_mathml(nb: NotebookNode) -> NotebookNode:
+    """Return a shallow copy of ``nb`` whose Markdown cells have MathML instead of TeX."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "$" in cell.source:
+            cell = copy.copy(cell)
+            cell.source = tex_to_mathml(cell.source)
+        cells.append(cell)
+    nb = copy.copy(nb)
+    nb.cells = cells
+    return nb
+
+
 _EXPORTER = None
 
 
@@ -435,7 +506,8 @@ def render_feedback(nb: NotebookNode, resources: dict, *, db: Connection | None 
             _mark_manual(nb, resources["nbgrader"], gradebook)
     resources.setdefault("config_dir", "/nonexistent")  # no custom.css is ever inlined
     nb, resources = CSSHTMLHeaderPreprocessor().preprocess(nb, resources)
-    page, _ = _EXPORTER.from_notebook_node(nb, resources=resources)
+    page, _ = _EXPORTER.from_notebook_node(_with_mathml(nb), resources=resources)
+    page = _MATHJAX_SCRIPTS.sub("", page)
     info = resources["nbgrader"]
     summary = summary_html(
         parts(nb),
