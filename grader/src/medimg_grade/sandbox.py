@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import medimg
+from medimg_grade import zygote
 
 #: Extra seconds the whole sandbox gets beyond the notebook's own time budget
 #: (interpreter and kernel start-up, writing the result).
@@ -408,7 +409,7 @@ class Sandbox:
         ]
         self.forked = False
         try:
-            if self.bwrap is not None and use_zygote():
+            if self.bwrap is not None and use_zygote() and zygote.usable():
                 try:
                     self.proc = self._start_forked(options, [in_fd, out_fd, err_fd, go_read])
                     self.forked = True
@@ -466,8 +467,6 @@ class Sandbox:
         The sandbox's only process waits on a pipe whose writing end only the runner
         holds: when the runner exits, the sandbox (and the kernel in it) ends.
         """
-        from medimg_grade import zygote
-
         in_fd, out_fd, err_fd, go_read = fds
         home = "/home/student"
         hold_read, hold_write = os.pipe()
@@ -488,6 +487,10 @@ class Sandbox:
                 pass_fds=(info_write,),
                 start_new_session=True,  # own process group: the wall clock kills it all
             )
+        except BaseException:
+            for fd in (hold_write, ready_read, info_read):
+                os.close(fd)
+            raise
         finally:
             for fd in (hold_read, ready_write, info_write):
                 os.close(fd)

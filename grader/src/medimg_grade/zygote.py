@@ -182,6 +182,11 @@ def shared(env: dict[str, str]) -> Zygote:
         return _shared
 
 
+def usable() -> bool:
+    """Return False once this process gave up on the zygote (see :func:`give_up`)."""
+    return _failed is None
+
+
 def give_up(reason: str) -> None:
     """Stop using the zygote in this process (say why once, on stderr)."""
     with _shared_lock:
