@@ -44,7 +44,6 @@ the notebook it sent, and scores it.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import sys
@@ -73,14 +72,6 @@ def _is_test_cell(cell: dict) -> bool:
         and bool(meta.get("grade"))
         and not bool(meta.get("solution"))
     )
-
-
-def _no_dump() -> None:
-    """Forbid other processes of the sandbox user (the kernel) to ptrace us or open our fds."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
-    except (OSError, AttributeError):
-        pass
 
 
 def _open(spec: str, mode: str):
@@ -413,11 +404,6 @@ class Runner:
         return self.nb
 
 
-def run(nb, *, timeout: float, max_output_bytes: int, emit=None):
-    """Execute ``nb`` in place with a :class:`Runner`; return it."""
-    return Runner(nb, timeout=timeout, max_output_bytes=max_output_bytes, emit=emit).run()
-
-
 def run_sandboxed(in_fd: int, out_fd: int, go_fd: int, options: list[str]) -> int:
     """Run as a sandbox's runner forked by the zygote (:mod:`medimg_grade.zygote`).
 
@@ -433,9 +419,10 @@ def run_sandboxed(in_fd: int, out_fd: int, go_fd: int, options: list[str]) -> in
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
-    from medimg_grade.kernel import preload
+    from medimg_grade.kernel import preload, set_dumpable
 
-    _no_dump()
+    # Other processes of the sandbox user (the kernel) may not ptrace us or open our fds.
+    set_dumpable(False)
     parser = argparse.ArgumentParser(prog="python -m medimg_grade.execute")
     parser.add_argument("input")
     parser.add_argument("output")

@@ -71,20 +71,41 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
+#: ``prctl`` option: whether other processes of the same user may ptrace this one.
+PR_SET_DUMPABLE = 4
+
+
+def set_dumpable(dumpable: bool) -> None:
+    """Allow or forbid other processes of this user to ptrace this one or open its fds."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, int(dumpable), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def keep_only_descriptors(keep: set[int]) -> None:
+    """Point standard input and output at ``/dev/null``; close every descriptor above 2 but ``keep``."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    low = 3
+    for fd in sorted(keep):
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, 65536)
+
+
 def _kernel_child(connection_file: str, keep_fd: int) -> None:
     """Become the notebook's IPython kernel (in the child of :func:`fork_kernel`); never returns."""
     status = 1
     try:
         os.setsid()  # as jupyter_client starts kernels: a session of its own
-        ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: a normal process
+        set_dumpable(True)  # a normal process (the runner is not)
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
-        null = os.open(os.devnull, os.O_RDWR)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
         # Nothing of the runner (notebook, result, go and hold descriptors) stays open.
-        os.closerange(3, keep_fd)
-        os.closerange(keep_fd + 1, 65536)
+        keep_only_descriptors({keep_fd})
         _reseed()
         from ipykernel.kernelapp import IPKernelApp
 

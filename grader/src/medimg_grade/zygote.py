@@ -285,17 +285,11 @@ def _runner(request: dict, fds: list[int]) -> None:
     """Become the sandbox's runner (the zygote's grandchild); never returns."""
     status = 70
     try:
+        from medimg_grade.kernel import keep_only_descriptors
+
         in_fd, out_fd, err_fd, go_fd, hold_fd = fds[:5]
         os.dup2(err_fd, 2)
-        null = os.open(os.devnull, os.O_RDWR)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        keep = {0, 1, 2, in_fd, out_fd, go_fd, hold_fd}
-        for fd in range(3, 1 + max(keep)):
-            if fd not in keep:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        os.closerange(max(keep) + 1, 65536)
+        keep_only_descriptors({in_fd, out_fd, go_fd, hold_fd})
         os.setsid()
         _drop_privileges(request["uid"])
         import resource
