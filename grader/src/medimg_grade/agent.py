@@ -27,6 +27,9 @@ import os
 import socket
 import sys
 
+from medimg_grade import channel
+from medimg_grade.channel import append_stream
+
 #: MIME type of the answers of earlier versions of the agent; a submission that
 #: publishes it is trying to forge an answer (:mod:`medimg_grade.score` flags it).
 MIME = "application/vnd.medimg.reply+json"
@@ -197,10 +200,8 @@ class _Capture:
     """What the student's code prints during a request, in order, bounded in size."""
 
     def __init__(self) -> None:
-        from medimg_grade.channel import MAX_STREAM_CHARS
-
         self.streams: list[dict] = []
-        self.room = MAX_STREAM_CHARS
+        self.room = channel.MAX_STREAM_CHARS
 
     def writer(self, name: str) -> _Writer:
         return _Writer(self, name)
@@ -210,10 +211,7 @@ class _Capture:
         if not text:
             return
         self.room -= len(text)
-        if self.streams and self.streams[-1]["name"] == name:
-            self.streams[-1]["text"] += text
-        else:
-            self.streams.append({"name": name, "text": text})
+        append_stream(self.streams, name, text)
 
 
 class _Writer(io.TextIOBase):
@@ -329,8 +327,6 @@ def serve(fd: int, shell=None, *, hello: str | None = None) -> None:
         Sent first as ``{"nonce": hello, "reply": {}}``, so that the runner knows the
         loop runs (and is not waiting for a loop that a submission replaced).
     """
-    from medimg_grade import channel
-
     if shell is None:
         from IPython import get_ipython
 
@@ -363,8 +359,6 @@ def serve(fd: int, shell=None, *, hello: str | None = None) -> None:
 
 def _reply(sock: socket.socket, request: dict, reply: dict) -> None:
     """Send ``reply``; if it is too large for a frame, a smaller one (the checker waits)."""
-    from medimg_grade import channel
-
     nonce = request.get("nonce")
     try:
         channel.write_frame(sock, {"nonce": nonce, "reply": reply})

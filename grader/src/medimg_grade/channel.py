@@ -287,11 +287,25 @@ def clean_streams(streams) -> list[dict]:
             continue
         text = text[:room]
         room -= len(text)
-        if cleaned and cleaned[-1]["name"] == name:
-            cleaned[-1]["text"] += text
-        else:
-            cleaned.append({"name": str(name), "text": text})
+        append_stream(cleaned, str(name), text)
     return cleaned
+
+
+def append_stream(streams: list[dict], name: str, text: str) -> None:
+    """Append ``text`` of stream ``name``, joined to the last entry when it is the same stream.
+
+    Examples
+    --------
+    >>> streams = []
+    >>> for name, text in [("stdout", "a"), ("stdout", "b"), ("stderr", "!")]:
+    ...     append_stream(streams, name, text)
+    >>> streams
+    [{'name': 'stdout', 'text': 'ab'}, {'name': 'stderr', 'text': '!'}]
+    """
+    if streams and streams[-1]["name"] == name:
+        streams[-1]["text"] += text
+    else:
+        streams.append({"name": name, "text": text})
 
 
 class SocketChannel:
@@ -417,6 +431,7 @@ __all__ = [
     "DeadChannel",
     "FrameError",
     "SocketChannel",
+    "append_stream",
     "clean_streams",
     "decode_frame",
     "encode_frame",
